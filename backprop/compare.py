@@ -1,0 +1,79 @@
+"""Do two tensors agree? At N significant digits, bit for bit, and by how much they differ."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+DIGITS = 5
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How one tensor of one pass compares with the same tensor of the other."""
+
+    name: str
+    shape: tuple[int, ...]
+    digits: int
+    differ: int            # entries whose N-significant-digit forms differ
+    max_abs_error: float   # over entries finite in both (0.0 when there are none)
+    max_rel_error: float   # |a - b| / max(|a|, |b|), 0 where both are 0
+    bitwise: bool          # same dtype, shape and bits (so -0.0 differs from 0.0 here)
+    nonfinite: int         # entries that are inf or nan in either tensor
+
+    @property
+    def agree(self) -> bool:
+        """True when every entry has the same N-significant-digit form."""
+        return self.differ == 0
+
+
+def significant(value: float, digits: int = DIGITS) -> str:
+    """`value` to `digits` significant digits, as `-5.5338e+08`; -0.0 prints as 0.0."""
+    if value == 0.0:
+        value = 0.0  # folds -0.0 into 0.0
+    if math.isnan(value):
+        return "nan"
+    return f"{value:.{digits - 1}e}"
+
+
+def compare(name: str, a: torch.Tensor, b: torch.Tensor, digits: int = DIGITS) -> Agreement:
+    """Compare a (one pass) with b (the other); shapes must match."""
+    if a.shape != b.shape:
+        raise ValueError(f"{name}: shapes {tuple(a.shape)} and {tuple(b.shape)} differ.")
+    bitwise = a.dtype == b.dtype and _same_bits(a, b)
+    a64, b64 = _as_float64(a).reshape(-1), _as_float64(b).reshape(-1)
+    finite = a64.isfinite() & b64.isfinite()
+    nonfinite = int((~finite).sum())
+    if bitwise:
+        differ, max_abs, max_rel = 0, 0.0, 0.0
+    else:
+        # Format only the entries whose values differ: equal values format equally.
+        candidates = (a64 != b64) & ~(a64.isnan() & b64.isnan())
+        differ = sum(
+            significant(float(a64[i]), digits) != significant(float(b64[i]), digits)
+            for i in candidates.nonzero().flatten().tolist()
+        )
+        max_abs, max_rel = _errors(a64[finite], b64[finite])
+    return Agreement(name, tuple(a.shape), digits, differ, max_abs, max_rel, bitwise, nonfinite)
+
+
+def _errors(a: torch.Tensor, b: torch.Tensor) -> tuple[float, float]:
+    if a.numel() == 0:
+        return 0.0, 0.0
+    diff = (a - b).abs()
+    scale = torch.maximum(a.abs(), b.abs())
+    rel = torch.where(scale > 0, diff / scale.clamp(min=torch.finfo(torch.float64).tiny), 0.0)
+    return float(diff.max()), float(rel.max())
+
+
+def _same_bits(a: torch.Tensor, b: torch.Tensor) -> bool:
+    if a.dtype == torch.bool:
+        return torch.equal(a, b)
+    ints = {torch.float32: torch.int32, torch.float64: torch.int64}
+    return torch.equal(a.contiguous().view(ints[a.dtype]), b.contiguous().view(ints[b.dtype]))
+
+
+def _as_float64(t: torch.Tensor) -> torch.Tensor:
+    return t.to(torch.float64)

@@ -1,0 +1,170 @@
+"""The .dat files: every dL/dW_k and dL/db_k of one pass, as plain text that round-trips.
+
+    # backprop-lab gradients
+    # pass: autograd
+    # config: K=10 d=10 batch=1 seed=2 init=randn dtype=float32 draw=0
+    # torch: 2.13.0+cpu
+    # blocks: 22
+    (comment lines)
+
+    grad_W1 10 10
+      -5.53375024e+08   0.00000000e+00 ...      (10 lines of 10 values)
+    grad_b1 1 10
+    ...
+
+Values carry 9 significant digits for float32 and 17 for float64: enough to read back
+the very same bits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from backprop.config import ConfigError, RunConfig
+from backprop.errors import UserError
+from backprop.problem import layer_sizes, param_names, torch_dtype
+
+MAGIC = "# backprop-lab gradients"
+PASSES = ("autograd", "hand-written")
+_FORMAT = {"float32": "{:16.8e}", "float64": "{:24.16e}"}
+
+
+class DatError(UserError, ValueError):
+    """A .dat file that cannot be read; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class DatFile:
+    """The contents of one .dat file."""
+
+    pass_name: str
+    config: RunConfig
+    torch_version: str
+    gradients: dict[str, torch.Tensor]  # W1, b1, ... in layer order
+
+
+def format_dat(pass_name: str, config: RunConfig, gradients: dict[str, torch.Tensor]) -> str:
+    """The text of a .dat file for these gradients (keyed W1, b1, ...)."""
+    if pass_name not in PASSES:
+        raise ValueError(f"unknown pass {pass_name!r}")
+    names = param_names(config)
+    lines = [
+        MAGIC,
+        f"# pass: {pass_name}",
+        f"# config: {config.describe()}",
+        f"# torch: {torch.__version__}",
+        f"# blocks: {len(names)}",
+        "# Each block is dL/d<parameter>: a line `grad_<parameter> <rows> <cols>`, then",
+        "# <rows> lines of <cols> values. W_k is (in, out) and b_k is (1, out), layer by layer.",
+    ]
+    fmt = _FORMAT[config.dtype].format
+    for name in names:
+        grad = gradients[name]
+        rows, cols = grad.shape
+        lines.append("")
+        lines.append(f"grad_{name} {rows} {cols}")
+        for row in grad.tolist():
+            lines.append(" ".join(fmt(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def read_dat(path: str | Path) -> DatFile:
+    """Read a .dat file; raises DatError naming the file and line of any fault."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DatError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise DatError(f"{path}: is a folder, not a .dat file.") from None
+    except UnicodeDecodeError:
+        raise DatError(f"{path}: is not a text file.") from None
+    except OSError as err:
+        raise DatError(f"{path}: cannot be read ({err.strerror}).") from None
+    return parse_dat(text, str(path))
+
+
+def parse_dat(text: str, source: str = "<text>") -> DatFile:
+    """Parse the text of a .dat file; `source` names it in error messages."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+
+    def fail(lineno: int, problem: str) -> DatError:
+        return DatError(f"{source}, line {lineno}: {problem}.")
+
+    if not lines or lines[0].rstrip() != MAGIC:
+        raise fail(1, f"not a backprop-lab .dat file (it must start with {MAGIC!r})")
+    header: dict[str, tuple[int, str]] = {}
+    at = 1
+    while at < len(lines) and lines[at].startswith("#"):
+        key, sep, value = lines[at][1:].strip().partition(": ")
+        if sep and key in ("pass", "config", "torch", "blocks"):
+            header[key] = (at + 1, value.strip())
+        at += 1
+    for key in ("pass", "config", "torch", "blocks"):
+        if key not in header:
+            raise fail(at + 1, f"the header has no '# {key}:' line")
+    lineno, pass_name = header["pass"]
+    if pass_name not in PASSES:
+        raise fail(lineno, f"unknown pass {pass_name!r} (expected {' or '.join(PASSES)})")
+    lineno, described = header["config"]
+    try:
+        config = RunConfig.parse(described)
+    except ConfigError as err:
+        raise fail(lineno, str(err).rstrip(".")) from None
+    names = param_names(config)
+    lineno, blocks = header["blocks"]
+    if blocks != str(len(names)):
+        raise fail(lineno, f"the config has {len(names)} parameters, not {blocks!r} blocks")
+
+    shapes = [shape for size in layer_sizes(config) for shape in (size, (1, size[1]))]
+    dtype = torch_dtype(config.dtype)
+    gradients: dict[str, torch.Tensor] = {}
+    for name, (rows, cols) in zip(names, shapes):
+        while at < len(lines) and not lines[at].strip():
+            at += 1
+        if at >= len(lines):
+            raise fail(len(lines), f"the file ends after {len(gradients)} of {len(names)} "
+                                   "blocks; it is truncated")
+        expected = f"grad_{name} {rows} {cols}"
+        if lines[at].split() != expected.split():
+            raise fail(at + 1, f"expected the block header {expected!r}, "
+                               f"found {lines[at].strip()[:40]!r}")
+        at += 1
+        values = []
+        for r in range(rows):
+            if at >= len(lines) or not lines[at].strip():
+                raise fail(min(at + 1, len(lines)), f"block grad_{name} ends after {r} of "
+                                                    f"{rows} rows; the file is truncated")
+            values.append(_parse_row(lines[at], cols, lambda p: fail(at + 1, p)))
+            at += 1
+        gradients[name] = torch.tensor(values, dtype=dtype).reshape(rows, cols)
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    if at < len(lines):
+        raise fail(at + 1, "unexpected text after the last block")
+    return DatFile(pass_name, config, header["torch"][1], gradients)
+
+
+def _parse_row(line: str, cols: int, fail) -> list[float]:
+    words = line.split()
+    if len(words) != cols:
+        raise fail(f"expected {cols} values, found {len(words)}")
+    try:
+        row = [float(w) for w in words]
+    except ValueError:
+        bad = next(w for w in words if not _is_float(w))
+        raise fail(f"{bad[:20]!r} is not a number") from None
+    return row
+
+
+def _is_float(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True

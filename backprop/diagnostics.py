@@ -1,0 +1,55 @@
+"""What a student must be told about a run before trusting its numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from backprop.trace import Trace
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about a run: a short kind, the layers it concerns, and a sentence."""
+
+    kind: str                 # "dead-output", "dead-layer" or "overflow"
+    layers: tuple[int, ...]   # the layers concerned, 1..K+1 (empty for the whole run)
+    message: str
+
+    @property
+    def severe(self) -> bool:
+        """True when the gradients cannot be trusted or prove nothing."""
+        return self.kind in ("dead-output", "overflow")
+
+
+def diagnose(trace: Trace) -> tuple[Diagnostic, ...]:
+    """The findings of a run, most serious first."""
+    found: list[Diagnostic] = []
+    n = len(trace.z)
+    bad = _nonfinite_layers(trace)
+    if bad:
+        first = bad[0]
+        found.append(Diagnostic("overflow", tuple(bad), (
+            f"Values overflowed to inf or nan from layer {first} on, so the gradients "
+            "there are not numbers; use a smaller K, --init kaiming or --dtype float64.")))
+    if not bool(trace.mask[-1].any()):
+        found.append(Diagnostic("dead-output", (n,), (
+            "The output ReLU is off (its pre-activation is <= 0), so y_pred = 0 and every "
+            "gradient is exactly 0: the passes agree trivially; try another --seed.")))
+    dead = [k for k in range(1, n) if not bool(trace.mask[k - 1].any())]
+    if dead:
+        names = ", ".join(str(k) for k in dead)
+        found.append(Diagnostic("dead-layer", tuple(dead), (
+            f"Every unit of hidden layer {names} is off, so no gradient flows below it: "
+            "the parameters of the layers underneath get exactly 0.")))
+    return tuple(found)
+
+
+def _nonfinite_layers(trace: Trace) -> list[int]:
+    layers = []
+    for k in range(1, len(trace.z) + 1):
+        tensors = (trace.z[k - 1], trace.grad_W[k - 1], trace.grad_b[k - 1], trace.delta[k - 1])
+        if not all(bool(t.isfinite().all()) for t in tensors):
+            layers.append(k)
+    return layers

@@ -1,0 +1,167 @@
+"""The third witness: central finite differences of the loss, in float64.
+
+Away from a ReLU kink the loss is exactly quadratic in any one parameter (every layer is
+affine in it and the mask pattern is fixed), so the central difference
+(L(p + eps) - L(p - eps)) / 2 eps is exact up to rounding. A parameter whose nudge flips
+any ReLU mask, in any layer, for either sign, sits on a kink: there the estimate is
+flagged, not counted as a failure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from backprop.problem import Problem
+
+MAX_CHECKED = 20_000       # parameters checked at most; a larger network is sampled
+FLOP_BUDGET = 4e9          # and fewer still when checking 20,000 would cost more than this
+RELATIVE_STEP = 1e-4       # eps = 1e-4 * max(1, |p|)
+CHUNK_ELEMENTS = 1 << 22   # perturbed activations held at once (32 MiB of float64)
+RTOL = 1e-5                # relative error allowed, off a kink ...
+NOISE = 1e-12              # ... plus the estimate's own rounding: NOISE * |L| / eps
+
+
+@dataclass(frozen=True)
+class ParamCheck:
+    """Finite differences for one parameter tensor, at the entries that were checked."""
+
+    name: str
+    total: int                 # entries in the tensor
+    index: torch.Tensor        # flat indices checked, ascending (long)
+    estimate: torch.Tensor     # (L(p + eps) - L(p - eps)) / 2 eps at those entries
+    kink: torch.Tensor         # True where a nudge of +-eps flips a ReLU mask
+    gradient: torch.Tensor     # the gradient checked, at those entries
+    max_rel_error: float       # over the checked entries off a kink (nan if there are none)
+    agree: bool
+
+    @property
+    def checked(self) -> int:
+        """How many entries were checked."""
+        return int(self.index.numel())
+
+    @property
+    def kinks(self) -> int:
+        """How many checked entries sit on a kink."""
+        return int(self.kink.sum())
+
+
+@dataclass(frozen=True)
+class FiniteDifferences:
+    """The finite-difference check of every parameter tensor of a run."""
+
+    params: tuple[ParamCheck, ...]
+    rtol: float
+    sampled: bool              # True when not every entry was checked
+
+    @property
+    def agree(self) -> bool:
+        """True when every checked entry off a kink agrees."""
+        return all(p.agree for p in self.params)
+
+
+def finite_differences(problem: Problem, gradients: dict[str, torch.Tensor]) -> FiniteDifferences:
+    """Check `gradients` (W1, b1, ...) of a float64 problem against finite differences.
+
+    Both sides are float64, so the check is of the derivation, not of float32 rounding:
+    the run compares its float32 gradients with autograd's, and this with the math.
+    """
+    W = [w.double() for w in problem.weights]
+    b = [v.double() for v in problem.biases]
+    x, y = problem.x.double(), problem.y.double()
+    z, masks, h = [], [], x
+    for Wk, bk in zip(W, b):
+        z.append(h @ Wk + bk)
+        masks.append(z[-1] > 0)
+        h = torch.relu(z[-1])
+    chosen = _choose_entries(problem)
+    checks = []
+    for k in range(len(W)):
+        h_in = x if k == 0 else torch.relu(z[k - 1])
+        for name, param in ((f"W{k + 1}", W[k]), (f"b{k + 1}", b[k])):
+            index = chosen[name]
+            flat = param.reshape(-1)
+            eps = RELATIVE_STEP * flat[index].abs().clamp(min=1.0)
+            if name.startswith("W"):   # W[i, j] += e moves column j of z_k by e * h_{k-1}[:, i]
+                rows, cols = index // param.shape[1], index % param.shape[1]
+                shift = h_in[:, rows].T                  # (P, batch)
+            else:                      # b[j] += e moves column j of z_k by e
+                cols = index
+                shift = torch.ones(index.numel(), x.shape[0], dtype=torch.float64)
+            estimate, kink, noise = _central_differences(z[k], cols, shift, eps, W[k + 1:], b[k + 1:],
+                                                  masks[k:], y)
+            gradient = gradients[name].double().reshape(-1)[index]
+            checks.append(_verdict(name, param.numel(), index, estimate, kink, noise, gradient))
+    sampled = any(c.checked < c.total for c in checks)
+    return FiniteDifferences(tuple(checks), RTOL, sampled)
+
+
+def _central_differences(z_k, cols, shift, eps, W_after, b_after, masks, y):
+    """Estimates, kink flags and rounding noise for P nudges of layer k, batched."""
+    P, batch = shift.shape
+    width = max([z_k.shape[1]] + [w.shape[1] for w in W_after])
+    chunk = max(1, CHUNK_ELEMENTS // (2 * batch * width))
+    estimates, kinks, noises = [], [], []
+    for start in range(0, P, chunk):
+        sl = slice(start, start + chunk)
+        n = shift[sl].shape[0]
+        step = torch.cat([eps[sl], -eps[sl]])[:, None] * torch.cat([shift[sl], shift[sl]])
+        zz = z_k.expand(2 * n, *z_k.shape).clone()     # (2n, batch, out)
+        columns = torch.cat([cols[sl], cols[sl]])
+        zz[torch.arange(2 * n), :, columns] += step
+        flipped = ((zz > 0) != masks[0]).flatten(1).any(dim=1)
+        for Wk, bk, mask in zip(W_after, b_after, masks[1:]):
+            zz = torch.relu(zz) @ Wk + bk
+            flipped |= ((zz > 0) != mask).flatten(1).any(dim=1)
+        loss = (torch.relu(zz) - y).pow(2).sum(dim=(1, 2))
+        estimates.append((loss[:n] - loss[n:]) / (2 * eps[sl]))
+        kinks.append(flipped[:n] | flipped[n:])
+        noises.append(NOISE * torch.maximum(loss[:n], loss[n:]) / eps[sl])
+    return torch.cat(estimates), torch.cat(kinks), torch.cat(noises)
+
+
+def _verdict(name, total, index, estimate, kink, noise, gradient) -> ParamCheck:
+    """Agree where |g - e| <= RTOL * scale + noise, off a kink.
+
+    An entry's scale is the larger of |g| and |e|, but at least 1e-3 of the tensor's
+    largest gradient: an entry near zero is judged on the tensor's scale, not its own.
+    """
+    off = ~kink
+    if not off.any():
+        return ParamCheck(name, total, index, estimate, kink, gradient, math.nan, True)
+    g, e = gradient[off], estimate[off]
+    floor = torch.tensor(max(float(g.abs().max()) * 1e-3, 1e-300), dtype=torch.float64)
+    scale = torch.maximum(torch.maximum(g.abs(), e.abs()), floor)
+    error = (g - e).abs()
+    if not error.isfinite().all():
+        return ParamCheck(name, total, index, estimate, kink, gradient, math.inf, False)
+    agree = bool((error <= RTOL * scale + noise[off]).all())
+    max_rel = float((error / scale).max())
+    return ParamCheck(name, total, index, estimate, kink, gradient, max_rel, agree)
+
+
+def _choose_entries(problem: Problem) -> dict[str, torch.Tensor]:
+    """All entries of every parameter, or a documented sample of a large network.
+
+    Above MAX_CHECKED entries, or FLOP_BUDGET of work, each tensor is checked at a share
+    of the budget proportional to its size (at least one entry), drawn with a generator
+    seeded by the run's seed, so the same config checks the same entries.
+    """
+    sizes = {}
+    for k, (Wk, bk) in enumerate(zip(problem.weights, problem.biases), start=1):
+        sizes[f"W{k}"], sizes[f"b{k}"] = Wk.numel(), bk.numel()
+    total = sum(sizes.values())
+    batch, width = problem.x.shape
+    # 2 nudges x (batch x width x width) multiply-adds x 2 flops x layers after, on average
+    cost = 4.0 * batch * width * width * (len(problem.weights) + 1) / 2
+    budget = min(MAX_CHECKED, max(1, int(FLOP_BUDGET / cost)))
+    if total <= budget:
+        return {name: torch.arange(n) for name, n in sizes.items()}
+    generator = torch.Generator().manual_seed(problem.config.seed)
+    chosen = {}
+    for name, n in sizes.items():
+        quota = min(n, max(1, round(budget * n / total)))
+        chosen[name] = torch.randperm(n, generator=generator)[:quota].sort().values
+    return chosen

@@ -1,0 +1,75 @@
+"""Writing a run's files: whole or not at all (a temporary file, then a rename)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from backprop.errors import UserError
+
+AUTOGRAD_DAT = "torch_autograd.dat"
+MANUAL_DAT = "my_autograd.dat"
+RUN_JSON = "run.json"
+
+
+class OutputError(UserError):
+    """An output folder or file that cannot be written; the message is one sentence."""
+
+
+def prepare_folder(folder: str | Path) -> Path:
+    """Create `folder` if needed and prove it writable, before any work is done."""
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
+            pass
+    except FileExistsError:
+        raise OutputError(f"cannot write to {path}: it is a file, not a folder.") from None
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write to {path}: {reason.lower()}.") from None
+    return path
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the whole new one."""
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(raw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as err:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            reason = err.strerror or str(err)
+            raise OutputError(f"cannot write {path}: {reason.lower()}.") from None
+        raise
+
+
+def sha256(data: str | bytes) -> str:
+    """Hex sha256 of text (as UTF-8) or bytes."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+def write_run_files(run, folder: str | Path) -> dict[str, Path]:
+    """Write torch_autograd.dat, my_autograd.dat and run.json of `run` into `folder`."""
+    from backprop.datfile import format_dat
+    from backprop.record import dumps, run_record
+
+    folder = prepare_folder(folder)
+    texts = {
+        AUTOGRAD_DAT: format_dat("autograd", run.config, run.autograd.gradients()),
+        MANUAL_DAT: format_dat("hand-written", run.config, run.manual.gradients()),
+    }
+    texts[RUN_JSON] = dumps(run_record(run, {name: sha256(t) for name, t in texts.items()}))
+    written = {}
+    for name, text in texts.items():
+        atomic_write(folder / name, text)
+        written[name] = folder / name
+    return written

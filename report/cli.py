@@ -1,0 +1,82 @@
+"""gradreport: build a run's files and report, compare .dat files, draw the graph.
+
+Options are checked before torch is imported, so a bad one fails at once; every error a
+user can cause ends in one sentence on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from backprop.config import add_run_options, config_from_args
+from backprop.errors import UserError
+
+
+class UsageError(UserError):
+    """A bad command line; its message is one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The gradreport command line."""
+    parser = _Parser(prog="gradreport", description=(
+        "Backpropagation made visible and checkable: gradients by autograd and by a "
+        "hand-written backward pass, compared, written out and explained."))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    build = commands.add_parser("build", help="compute a run and write its files",
+                                description="Compute a run: torch_autograd.dat, "
+                                            "my_autograd.dat and run.json in --out.")
+    add_run_options(build)
+    build.add_argument("--out", default="build", metavar="DIR",
+                       help="output folder (default: build)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print no progress")
+
+    compare = commands.add_parser("compare", help="compare two .dat files",
+                                  description="Say, per parameter, whether two .dat files "
+                                              "agree to N significant digits. Exit 0 when "
+                                              "all agree, 1 when some differ, 2 on bad input.")
+    compare.add_argument("first", metavar="A.dat")
+    compare.add_argument("second", metavar="B.dat")
+    compare.add_argument("--digits", type=int, default=5, metavar="N",
+                         help="significant digits that must agree (1..17, default 5)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run gradreport; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "build":
+            config = config_from_args(args)
+            from report.commands import build
+
+            return build(config, args)
+        if args.command == "compare":
+            if not 1 <= args.digits <= 17:
+                raise UsageError(f"--digits must be between 1 and 17, not {args.digits}")
+            from report.commands import compare
+
+            return compare(args.first, args.second, args.digits)
+    except UserError as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _fail(message: str) -> int:
+    message = message.rstrip(".")
+    print(f"gradreport: {message}.", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
