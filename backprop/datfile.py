@@ -29,7 +29,7 @@ from backprop.problem import layer_sizes, param_names, torch_dtype
 
 MAGIC = "# backprop-lab gradients"
 PASSES = ("autograd", "hand-written")
-_FORMAT = {"float32": "{:16.8e}", "float64": "{:24.16e}"}
+_FORMAT = {"float32": "%16.8e", "float64": "%24.16e"}  # 9 and 17 significant digits
 
 
 class DatError(UserError, ValueError):
@@ -60,14 +60,13 @@ def format_dat(pass_name: str, config: RunConfig, gradients: dict[str, torch.Ten
         "# Each block is dL/d<parameter>: a line `grad_<parameter> <rows> <cols>`, then",
         "# <rows> lines of <cols> values. W_k is (in, out) and b_k is (1, out), layer by layer.",
     ]
-    fmt = _FORMAT[config.dtype].format
     for name in names:
         grad = gradients[name]
         rows, cols = grad.shape
         lines.append("")
         lines.append(f"grad_{name} {rows} {cols}")
-        for row in grad.tolist():
-            lines.append(" ".join(fmt(v) for v in row))
+        row_format = " ".join([_FORMAT[config.dtype]] * cols)
+        lines.extend(row_format % tuple(row) for row in grad.tolist())
     return "\n".join(lines) + "\n"
 
 

@@ -59,3 +59,23 @@ def test_dtypes_compare_by_value():
 def test_shapes_must_match():
     with pytest.raises(ValueError, match="shapes"):
         compare("W1", torch.zeros(2, 3), torch.zeros(3, 2))
+
+
+def test_vectorized_count_matches_string_formatting():
+    from backprop.compare import count_differ
+
+    g = torch.Generator().manual_seed(3)
+    base = torch.randn(20000, generator=g, dtype=torch.float64) * 10.0 ** torch.randint(
+        -30, 30, (20000,), generator=g)
+    # neighbours at every distance: 1 ulp, around the 5th and 6th digit, far; and ties
+    scale = 10.0 ** -torch.randint(3, 17, (20000,), generator=g).double()
+    other = base * (1 + scale * torch.randn(20000, generator=g, dtype=torch.float64))
+    ties = torch.tensor([1.00005, 1.00015, 9.99995, 9.99994999, 123.455, -2.50005e-7, 0.0])
+    a = torch.cat([base, ties, torch.tensor([5e-324, 1e308])])
+    b = torch.cat([other, ties.nextafter(torch.tensor(10.0)),
+                   torch.tensor([0.0, 1e308 * (1 + 1e-6)])])
+    for digits in (1, 3, 5, 9):
+        expected = sum(significant(x, digits) != significant(y, digits)
+                       for x, y in zip(a.tolist(), b.tolist()))
+        assert count_differ(a, b, digits) == expected, digits
+        assert expected > 0

@@ -24,6 +24,8 @@ from backprop.config import (
     ({"K": True}, "must be a whole number"),
     ({"init": "he"}, "init must be one of randn, kaiming, xavier, not 'he'."),
     ({"dtype": "float16"}, "dtype must be one of float32, float64, not 'float16'."),
+    ({"K": 100, "d": 4096}, "K=100 and d=4096 make 1,678,135,297 parameters; at most"),
+    ({"batch": 4096, "d": 1000}, "batch=4096, d=1000 and K=10 make 45,056,000 activations"),
 ])
 def test_bad_values_are_one_sentence(changes, words):
     with pytest.raises(ConfigError) as caught:
@@ -31,6 +33,11 @@ def test_bad_values_are_one_sentence(changes, words):
     message = str(caught.value)
     assert words in message
     assert message.endswith(".") and message.count(". ") == 0 and "\n" not in message
+
+
+def test_parameter_count():
+    assert RunConfig().parameters == 10 * 110 + 11 == 1111
+    assert RunConfig(K=10, d=1024, batch=256).parameters == 10_497_025  # the benchmark's
 
 
 def test_describe_and_parse_round_trip():

@@ -104,6 +104,12 @@ def test_overflow_is_reported_not_crashed():
         assert torch.equal(a.isfinite(), b.isfinite())
 
 
+def test_overflowed_layers_are_not_called_dead():
+    trace = manual_pass(make_problem(RunConfig(K=100, d=40, seed=2)))
+    assert not bool(trace.z[-1].isfinite().all())
+    assert [d.kind for d in diagnose(trace)] == ["overflow"]
+
+
 def test_dead_hidden_layers_are_named():
     trace = manual_pass(make_problem(RunConfig(K=3, d=2, seed=1)))  # layers 2 and 3 are off
     (found,) = diagnose(trace)
