@@ -13,6 +13,7 @@ from backprop.graph.build import (
     write_graph_files,
 )
 from backprop.graph.records import Graph, GraphError, NodeRecord, SavedValue
+from backprop.graph.script import graph_of_script
 
 __all__ = [
     "GRAPH_FILES",
@@ -23,6 +24,7 @@ __all__ = [
     "graph_json",
     "graph_of",
     "graph_of_run",
+    "graph_of_script",
     "nodes_for_step",
     "write_graph_files",
 ]

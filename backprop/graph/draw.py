@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from collections import defaultdict
+from itertools import pairwise
 
 import torch
 import torchviz
@@ -27,8 +28,7 @@ LEGEND = (("lightblue", "leaf tensor that requires grad: a parameter"),
 GRAPH_ATTRS = 'ranksep=0.13 nodesep=0.08 margin=0 pad=0.05 newrank=true'
 NODE_ATTRS = ('style=filled shape=box fontname="DejaVu Sans Mono" fontsize=12 height=0.22 '
               'margin="0.04,0.015" penwidth=0.6')
-CLUSTER_ATTRS = ('labeljust=r labelloc=b fontname="DejaVu Sans" fontsize=11 style="dashed" '
-                 'color=gray60 margin=2')
+RULER_ATTRS = 'shape=plaintext style="" fontname="DejaVu Sans" fontcolor=gray35 group=ruler'
 EDGE_ATTRS = 'arrowsize=0.5 penwidth=0.7'
 
 _NODE = re.compile(r"^\t(\d+) \[(.*)\]\n?$", re.S)
@@ -73,7 +73,7 @@ def number_map(layout: Layout, nodes: dict[str, dict], edges: list[tuple[str, st
         if len(drawn) != len(expected):
             raise RuntimeError(f"box #{box.number}: torchviz drew {len(drawn)} saved "
                                f"tensors, the records have {len(expected)}")
-        mapping.update(zip(drawn, expected))
+        mapping.update(zip(drawn, expected, strict=True))
     for node_id in nodes:
         number = known.get(node_id, mapping.get(node_id))
         if number is None or mapping.get(node_id, number) != number:
@@ -112,10 +112,7 @@ def write_dot(layout: Layout, records: tuple[NodeRecord, ...], output: torch.Ten
         label = box_label(record, shape).replace('"', r"\"")
         lines.append(f'\tn{number} [label="{label}"{fill}]')
         by_layer[record.layer].append(number)
-    for layer, numbers in by_layer.items():
-        if layer is not None:
-            lines.append(f'\tsubgraph cluster_layer{layer} {{ label="layer {layer}" '
-                         + CLUSTER_ATTRS + " " + " ".join(f"n{n}" for n in numbers) + " }")
+    lines += _layer_ruler(by_layer, spine)
     for tail, head, attrs in edges:
         if attrs.get("dir") == "none" and layout.box(mapping[head]).kind == "leaf":
             attrs = {**attrs, "constraint": "false"}  # a saved leaf keeps the leaf's rank
@@ -136,6 +133,20 @@ def _spine(layout: Layout) -> set[int]:
         if number is not None and layout.box(number).kind not in ("backward", "output"):
             break
     return spine
+
+
+def _layer_ruler(by_layer: dict[int | None, list[int]], spine: set[int]) -> list[str]:
+    """A 'layer k' mark level with the middle of each layer's column, left of the graph."""
+    lines, marks = [], []
+    for layer in sorted(k for k in by_layer if k is not None):
+        column = [n for n in by_layer[layer] if n in spine]
+        if column:
+            middle = column[len(column) // 2]
+            marks.append(f"layer{layer}")
+            lines.append(f'\tlayer{layer} [label="layer {layer}" {RULER_ATTRS}]')
+            lines.append(f"\t{{ rank=same; layer{layer}; n{middle} }}")
+    lines += [f"\t{a} -> {b} [style=invis]" for a, b in pairwise(marks)]
+    return lines
 
 
 def _legend(saved: bool) -> list[str]:
