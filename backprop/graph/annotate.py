@@ -67,6 +67,12 @@ class _Annotator:
                  leaf_names: dict[int, str], output_name: str) -> None:
         self.layout, self.namer, self.hints = layout, namer, hints
         self.leaf_names, self.output_name = leaf_names, output_name
+        self.number_of = {id(box.obj): box.number for box in layout.boxes}
+        self.parents: dict[int, int] = {}  # box -> the first box with an edge to it
+        for box in layout.boxes:
+            for child in box.children:
+                if child is not None:
+                    self.parents.setdefault(child, box.number)
 
     def label(self, box: Box) -> str:
         """The box's label: class name, parameter name, saved name or the output's name."""
@@ -83,9 +89,9 @@ class _Annotator:
         if box.kind in ("backward", "accumulate"):
             layer = box.obj.metadata.get("layer")
             return layer if isinstance(layer, int) and not isinstance(layer, bool) else None
-        owners = box.saved_by or [b.number for b in self.layout.boxes if box.number in b.children]
-        if box.kind in ("leaf", "saved") and owners:
-            return self.layer(self.layout.box(owners[0]))
+        owner = box.saved_by[0] if box.saved_by else self.parents.get(box.number)
+        if box.kind in ("leaf", "saved") and owner is not None:
+            return self.layer(self.layout.box(owner))
         return None
 
     def ref(self, number: int) -> str:
@@ -116,10 +122,8 @@ class _Annotator:
         if value.grad_fn is not None:
             if value.grad_fn is owner.obj:
                 return self.value_of(owner.number)
-            for box in self.layout.boxes:
-                if box.obj is value.grad_fn:
-                    return self.value_of(box.number)
-            return "a value computed in the forward pass"
+            number = self.number_of.get(id(value.grad_fn))
+            return self.value_of(number) if number else "a value computed in the forward pass"
         if value.numel() == 1 and not value.requires_grad:
             return f"the constant {value.item():g}"
         return "a leaf tensor" if value.requires_grad else "a tensor that needs no gradient"

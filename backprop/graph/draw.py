@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import warnings
 from collections import defaultdict
 from itertools import pairwise
 
@@ -39,7 +40,9 @@ _ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"\]]+)')
 def torchviz_statements(output: torch.Tensor, params: dict[str, torch.Tensor],
                         show_saved: bool) -> tuple[dict[str, dict], list[tuple[str, str, dict]]]:
     """make_dot's boxes {id: attrs} and edges [(tail, head, attrs)], in its order."""
-    dot = torchviz.make_dot(output, params=params, show_saved=show_saved)
+    with warnings.catch_warnings():  # torchviz 0.0.3 compares versions with distutils
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dot = torchviz.make_dot(output, params=params, show_saved=show_saved)
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, dict]] = []
     for statement in dot.body:

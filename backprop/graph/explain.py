@@ -26,6 +26,11 @@ class Node:
         name = self.operands[slot] if slot < len(self.operands) else "input"
         return f"({name})" if " " in name else name
 
+    def call(self, function: str, slot: int = 0) -> str:
+        """'relu(z3)': a function of the input in `slot`, without doubled parentheses."""
+        name = self.operands[slot] if slot < len(self.operands) else "input"
+        return f"{function}({name})"
+
     def made(self, expression: str) -> str:
         """'z3 = h2 + b3', or just the expression when the output has no name of its own."""
         if self.out == expression or self.out.startswith("the output of"):
@@ -161,7 +166,7 @@ def _pow_tensor(n: Node) -> tuple[str, str]:
 @template("ReluBackward0")
 def _relu(n: Node) -> tuple[str, str]:
     a, out = n.op(0), n.saved.get("result", n.out)
-    return (f"Created by the ReLU {n.made(f'relu({a})')}, that is max({a}, 0). Its "
+    return (f"Created by the ReLU {n.made(n.call('relu'))}, that is max({a}, 0). Its "
             f"derivative is 1 where the unit is active and 0 where it is not, so backward "
             f"masks g = {n.g_of}: {n.flow(0, f'dL/d{a} = g where {out} > 0, else 0')}. It "
             f"tells active from inactive units by the saved result = {out}; at exactly 0 "
@@ -181,7 +186,7 @@ def _sigmoid(n: Node) -> tuple[str, str]:
 @template("TanhBackward0")
 def _tanh(n: Node) -> tuple[str, str]:
     a, t = n.op(0), n.saved.get("result", n.out)
-    return (f"Created by tanh, {n.made(f'tanh({a})')}. Its derivative is 1 - tanh^2, written "
+    return (f"Created by tanh, {n.made(n.call('tanh'))}. Its derivative is 1 - tanh^2, written "
             f"with the saved result t = {t}: with g = {n.g_of}, "
             f"{n.flow(0, f'dL/d{a} = g * (1 - t^2)')}.",
             "grad_self = g * (1 - result^2)")
@@ -190,15 +195,15 @@ def _tanh(n: Node) -> tuple[str, str]:
 @template("ExpBackward0")
 def _exp(n: Node) -> tuple[str, str]:
     a = n.op(0)
-    return (f"Created by {n.made(f'exp({a})')}. exp is its own derivative, so backward "
+    return (f"Created by {n.made(n.call('exp'))}. exp is its own derivative, so backward "
             f"reuses the saved result: with g = {n.g_of}, "
-            f"{n.flow(0, f'dL/d{a} = g * exp({a})')}.", "grad_self = g * result")
+            f"{n.flow(0, f'dL/d{a} = g * ' + n.call('exp'))}.", "grad_self = g * result")
 
 
 @template("LogBackward0")
 def _log(n: Node) -> tuple[str, str]:
     a = n.op(0)
-    return (f"Created by the natural log {n.made(f'ln({a})')}. Backward, with g = {n.g_of}: "
+    return (f"Created by the natural log {n.made(n.call('ln'))}. Backward, with g = {n.g_of}: "
             f"{n.flow(0, f'dL/d{a} = g / {a}')} (the saved self).", "grad_self = g / self")
 
 
@@ -213,7 +218,7 @@ def _neg(n: Node) -> tuple[str, str]:
 def _sum(n: Node) -> tuple[str, str]:
     a = n.op(0)
     where = " along some dimensions" if n.label.endswith("1") else ""
-    return (f"Created by a sum, {n.made(f'sum({a})')}{where}. Every entry counts with weight "
+    return (f"Created by a sum, {n.made(n.call('sum'))}{where}. Every entry counts with weight "
             f"1, so backward copies g = {n.g_of} back to every entry it summed: "
             f"{n.flow(0, f'dL/d{a} = g expanded to the shape of {a}')}.",
             "grad_self = g expanded to self's shape")
@@ -223,7 +228,7 @@ def _sum(n: Node) -> tuple[str, str]:
 def _mean(n: Node) -> tuple[str, str]:
     a, count = n.op(0), n.saved.get("self_sym_numel", "the number of entries averaged")
     where = " along some dimensions" if n.label.endswith("1") else ""
-    return (f"Created by a mean, {n.made(f'mean({a})')}{where}. Each entry counts 1/N, so "
+    return (f"Created by a mean, {n.made(n.call('mean'))}{where}. Each entry counts 1/N, so "
             f"backward spreads g = {n.g_of} evenly: "
             f"{n.flow(0, f'dL/d{a} = g / N on every entry')}, N = {count}.",
             "grad_self = g / N expanded to self's shape")
