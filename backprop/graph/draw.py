@@ -90,7 +90,7 @@ def box_label(record: NodeRecord, shape: tuple[int, ...] | None) -> str:
     """The text in a box: its number first, then what torchviz would write."""
     text = f"#{record.number} {record.label}"
     if record.kind == "saved":
-        text += f" = {record.saved[0].meaning}"
+        text += f" = {record.saved[0].meaning.replace('the output of', 'output of')}"
     if shape is not None:
         text += " " + shape_text(shape)
     return text
@@ -156,8 +156,10 @@ def _legend(saved: bool) -> list[str]:
     rows = [f'<TR><TD BGCOLOR="{colour}" ALIGN="LEFT">{text}</TD></TR>'
             for colour, text in LEGEND if saved or colour != "orange"]
     return ['\tlegend [shape=plaintext style="" margin=0 label=<<TABLE BORDER="0" '
-            'CELLBORDER="1" CELLSPACING="0" CELLPADDING="2"><TR><TD ALIGN="LEFT"><B>#N = node '
-            'number; arrows: forward direction</B></TD></TR>' + "".join(rows) + "</TABLE>>]"]
+            'CELLBORDER="1" CELLSPACING="0" CELLPADDING="2"><TR><TD ALIGN="LEFT"><B>#N: node '
+            'number, breadth-first from the output</B></TD></TR><TR><TD ALIGN="LEFT">arrows: '
+            'the forward pass; gradients flow against them</TD></TR>' + "".join(rows)
+            + "</TABLE>>]"]
 
 
 def render_svg(dot: str) -> str | None:
