@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from backprop.config import RunConfig, add_run_options, config_from_args
@@ -60,7 +61,7 @@ def graph(args: argparse.Namespace) -> int:
         symbols = {(s.tag, s.layer): s.symbol for s in run.steps}
         title = f"Autograd graph of L, {config.describe()}"
     else:
-        err.print(f"[dim]·[/] running {args.script}")
+        err.print(f"[dim]·[/] running {escape(args.script)}")
         result = graph_of_script(args.script, args.var or "loss")
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
     written = write_graph_files(result, out)
@@ -68,19 +69,20 @@ def graph(args: argparse.Namespace) -> int:
     console.print(node_table(result, title, symbols))
     if args.explain:
         for node in result.nodes:
-            console.print(f"\n[bold]#{node.number} {node.label}[/]  {node.formula}")
-            console.print(node.explanation)
-    console.print("wrote " + ", ".join(str(path) for path in written.values()))
+            console.print(f"\n[bold]#{node.number} {escape(node.label)}[/]  "
+                          f"{escape(node.formula)}")
+            console.print(node.explanation, markup=False)
+    console.print("wrote " + ", ".join(str(path) for path in written.values()), markup=False)
     if result.svg is None:
         raise UserError(result.note or "no SVG was drawn")
     if result.note:
-        console.print(f"note: {result.note}.")
+        console.print(f"note: {result.note}.", markup=False)
     return 0
 
 
 def node_table(result, title: str, symbols: dict[tuple[str, int | None], str]) -> Table:
     """One row per box: number, label, layer, where its gradient goes, saved values, steps."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=escape(title), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("node", no_wrap=True)
     table.add_column("layer", justify="right")
@@ -92,9 +94,10 @@ def node_table(result, title: str, symbols: dict[tuple[str, int | None], str]) -
             saved = f"= {node.saved[0].meaning}, kept by {_numbers(node.saved_by)}"
         else:
             saved = ", ".join(f"{s.name}={s.meaning}" for s in node.saved if s.shape)
-        table.add_row(str(node.number), node.label, "" if node.layer is None else str(node.layer),
-                      _numbers(node.inputs), saved,
-                      ", ".join(symbols.get(key, key[0]) for key in node.steps))
+        cells = (str(node.number), node.label, "" if node.layer is None else str(node.layer),
+                 _numbers(node.inputs), saved,
+                 ", ".join(symbols.get(key, key[0]) for key in node.steps))
+        table.add_row(*map(escape, cells))  # "[i]" in a name is text, not rich markup
     return table
 
 
@@ -108,5 +111,6 @@ def write_run_graph(run, folder: str | Path) -> dict[str, Path]:
 
     result = graph_of_run(run)
     if result.note:  # even with --quiet: the report will lack its figure
-        Console(stderr=True, highlight=False).print(f"gradreport: note: {result.note}.")
+        Console(stderr=True, highlight=False).print(f"gradreport: note: {result.note}.",
+                                                    markup=False)
     return write_graph_files(result, folder)

@@ -187,10 +187,11 @@ class _Annotator:
     def _leaf(self, box: Box, label: str, saved: tuple[SavedValue, ...],
               outputs: tuple[int, ...]) -> tuple[str, str]:
         shape = shape_text(box.obj.shape)
+        sinks = [n for n in outputs if self.layout.box(n).kind == "accumulate"]
         text = (f"The parameter {label} {shape}: a leaf tensor with requires_grad=True, made "
                 f"by you rather than by an operation, so it has no grad_fn. After backward() "
                 f"{label}.grad holds dL/d{label}, put there by "
-                f"{', '.join(self.ref(n) for n in outputs)}.")
+                f"{', '.join(self.ref(n) for n in sinks)}.")
         if box.saved_by:
             users = ", ".join(self.ref(n) for n in box.saved_by)
             text += (f" {users} also saved {label} itself for its backward; the saved view "

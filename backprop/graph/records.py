@@ -96,7 +96,10 @@ def number_boxes(output: torch.Tensor) -> Layout:
 
     def add(kind: str, obj: object) -> tuple[int, bool]:
         if id(obj) in known:
-            return known[id(obj)], False
+            number = known[id(obj)]
+            if kind == "leaf":  # a view's base that is also a parameter: it is a leaf
+                boxes[number - 1].kind = kind
+            return number, False
         boxes.append(Box(len(boxes) + 1, kind, obj))
         known[id(obj)] = len(boxes)
         return len(boxes), True
