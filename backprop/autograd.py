@@ -27,7 +27,7 @@ def build_graph(problem: Problem) -> tuple[AutogradGraph, list[torch.Tensor], li
     params: dict[str, torch.Tensor] = {}
     zs, hs = [], []
     h = problem.x
-    for k, (W0, b0) in enumerate(zip(problem.weights, problem.biases, strict=True), start=1):
+    for k, (W0, b0) in enumerate(zip(problem.weights, problem.biases), start=1):
         W = params[f"W{k}"] = W0.clone().requires_grad_()
         b = params[f"b{k}"] = b0.clone().requires_grad_()
         z = h @ W + b

@@ -124,7 +124,7 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     shapes = [shape for size in layer_sizes(config) for shape in (size, (1, size[1]))]
     dtype = torch_dtype(config.dtype)
     gradients: dict[str, torch.Tensor] = {}
-    for name, (rows, cols) in zip(names, shapes, strict=True):
+    for name, (rows, cols) in zip(names, shapes):
         while at < len(lines) and not lines[at].strip():
             at += 1
         if at >= len(lines):
@@ -140,7 +140,7 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
             if at >= len(lines) or not lines[at].strip():
                 raise fail(min(at + 1, len(lines)), f"block grad_{name} ends after {r} of "
                                                     f"{rows} rows; the file is truncated")
-            values.append(_parse_row(lines[at], cols, lambda p, at=at: fail(at + 1, p)))
+            values.append(_parse_row(lines[at], cols, lambda p: fail(at + 1, p)))
             at += 1
         gradients[name] = torch.tensor(values, dtype=dtype).reshape(rows, cols)
     while at < len(lines) and not lines[at].strip():

@@ -72,7 +72,7 @@ def finite_differences(problem: Problem, gradients: dict[str, torch.Tensor]) -> 
     b = [v.double() for v in problem.biases]
     x, y = problem.x.double(), problem.y.double()
     z, masks, h = [], [], x
-    for Wk, bk in zip(W, b, strict=True):
+    for Wk, bk in zip(W, b):
         z.append(h @ Wk + bk)
         masks.append(z[-1] > 0)
         h = torch.relu(z[-1])
@@ -90,8 +90,8 @@ def finite_differences(problem: Problem, gradients: dict[str, torch.Tensor]) -> 
             else:                      # b[j] += e moves column j of z_k by e
                 cols = index
                 shift = torch.ones(index.numel(), x.shape[0], dtype=torch.float64)
-            estimate, kink, noise = _central_differences(z[k], cols, shift, eps, W[k + 1:],
-                                                         b[k + 1:], masks[k:], y)
+            estimate, kink, noise = _central_differences(z[k], cols, shift, eps, W[k + 1:], b[k + 1:],
+                                                  masks[k:], y)
             gradient = gradients[name].double().reshape(-1)[index]
             checks.append(_verdict(name, param.numel(), index, estimate, kink, noise, gradient))
     sampled = any(c.checked < c.total for c in checks)
@@ -112,7 +112,7 @@ def _central_differences(z_k, cols, shift, eps, W_after, b_after, masks, y):
         columns = torch.cat([cols[sl], cols[sl]])
         zz[torch.arange(2 * n), :, columns] += step
         flipped = ((zz > 0) != masks[0]).flatten(1).any(dim=1)
-        for Wk, bk, mask in zip(W_after, b_after, masks[1:], strict=True):
+        for Wk, bk, mask in zip(W_after, b_after, masks[1:]):
             zz = torch.relu(zz) @ Wk + bk
             flipped |= ((zz > 0) != mask).flatten(1).any(dim=1)
         loss = (torch.relu(zz) - y).pow(2).sum(dim=(1, 2))
@@ -150,7 +150,7 @@ def _choose_entries(problem: Problem) -> dict[str, torch.Tensor]:
     seeded by the run's seed, so the same config checks the same entries.
     """
     sizes = {}
-    for k, (Wk, bk) in enumerate(zip(problem.weights, problem.biases, strict=True), start=1):
+    for k, (Wk, bk) in enumerate(zip(problem.weights, problem.biases), start=1):
         sizes[f"W{k}"], sizes[f"b{k}"] = Wk.numel(), bk.numel()
     total = sum(sizes.values())
     batch, width = problem.x.shape

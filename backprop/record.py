@@ -25,8 +25,7 @@ def run_record(run: Run, files: dict[str, str] | None = None) -> dict:
     """run.json's content: config, data, parameters, results; `files` maps name -> sha256."""
     trace = run.manual
     params = {}
-    for k, (W, b) in enumerate(zip(run.problem.weights, run.problem.biases, strict=True),
-                                start=1):
+    for k, (W, b) in enumerate(zip(run.problem.weights, run.problem.biases), start=1):
         params[f"W{k}"], params[f"b{k}"] = _values(W), _values(b)
     record = {
         "format": "backprop-lab run 1",

@@ -37,7 +37,7 @@ class Trace:
     def gradients(self) -> dict[str, torch.Tensor]:
         """dL/dW1, dL/db1, dL/dW2, ... keyed W1, b1, W2, ..., in layer order."""
         out: dict[str, torch.Tensor] = {}
-        for k, (gW, gb) in enumerate(zip(self.grad_W, self.grad_b, strict=True), start=1):
+        for k, (gW, gb) in enumerate(zip(self.grad_W, self.grad_b), start=1):
             out[f"W{k}"] = gW
             out[f"b{k}"] = gb
         return out

@@ -41,7 +41,7 @@ def summary_table(run) -> Table:
     for header in ("param", "shape", f"agree @{run.comparison[0].digits}", "max rel err",
                    "bitwise", "finite diff"):
         table.add_column(header, justify="left" if header in ("param", "shape") else "right")
-    for agreement, check in zip(run.comparison, run.fd.params, strict=True):
+    for agreement, check in zip(run.comparison, run.fd.params):
         fd = "yes" if check.agree else "[red]NO[/]"
         if check.checked < check.total:
             fd += f" ({check.checked}/{check.total})"
