@@ -140,7 +140,10 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
             if at >= len(lines) or not lines[at].strip():
                 raise fail(min(at + 1, len(lines)), f"block grad_{name} ends after {r} of "
                                                     f"{rows} rows; the file is truncated")
-            values.append(_parse_row(lines[at], cols, lambda p: fail(at + 1, p)))
+            try:
+                values.append(_parse_row(lines[at], cols))
+            except ValueError as err:
+                raise fail(at + 1, str(err)) from None
             at += 1
         gradients[name] = torch.tensor(values, dtype=dtype).reshape(rows, cols)
     while at < len(lines) and not lines[at].strip():
@@ -150,16 +153,16 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     return DatFile(pass_name, config, header["torch"][1], gradients)
 
 
-def _parse_row(line: str, cols: int, fail) -> list[float]:
+def _parse_row(line: str, cols: int) -> list[float]:
+    """The values of one row; ValueError says what is wrong with it."""
     words = line.split()
     if len(words) != cols:
-        raise fail(f"expected {cols} values, found {len(words)}")
+        raise ValueError(f"expected {cols} values, found {len(words)}")
     try:
-        row = [float(w) for w in words]
+        return [float(w) for w in words]
     except ValueError:
         bad = next(w for w in words if not _is_float(w))
-        raise fail(f"{bad[:20]!r} is not a number") from None
-    return row
+        raise ValueError(f"{bad[:20]!r} is not a number") from None
 
 
 def _is_float(word: str) -> bool:
