@@ -23,8 +23,8 @@ DOT_EDGE = re.compile(r"^\tn(\d+) -> n(\d+)", re.M)
 
 
 @pytest.fixture(scope="module")
-def run():
-    return compute_run(RunConfig())
+def run(default_run):
+    return default_run
 
 
 @pytest.fixture(scope="module")
