@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,6 +15,10 @@ from rich.table import Table
 
 from backprop.config import RunConfig, add_run_options, config_from_args
 from backprop.errors import UserError
+
+if TYPE_CHECKING:  # torch is imported only once the options are checked
+    from backprop.graph import Graph
+    from backprop.run import Run
 
 DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR of your "
                "own SCRIPT.py) with every box numbered, and explain each box: graph.svg, "
@@ -80,7 +85,7 @@ def graph(args: argparse.Namespace) -> int:
     return 0
 
 
-def node_table(result, title: str, symbols: dict[tuple[str, int | None], str]) -> Table:
+def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], str]) -> Table:
     """One row per box: number, label, layer, where its gradient goes, saved values, steps."""
     table = Table(title=escape(title), title_justify="left")
     table.add_column("#", justify="right")
@@ -105,7 +110,7 @@ def _numbers(numbers: tuple[int, ...]) -> str:
     return " ".join(f"#{n}" for n in numbers)
 
 
-def write_run_graph(run, folder: str | Path) -> dict[str, Path]:
+def write_run_graph(run: Run, folder: str | Path) -> dict[str, Path]:
     """`gradreport build`'s part: the run's graph files; a missing `dot` is only reported."""
     from backprop.graph import graph_of_run, write_graph_files
 

@@ -47,15 +47,10 @@ def annotate(layout: Layout, namer: Namer, hints: Hints, params: dict[str, torch
              output_name: str) -> tuple[NodeRecord, ...]:
     """One NodeRecord per box of `layout`, in number order."""
     leaf_names = {id(t): name for name, t in reversed(params.items())}  # first name wins
-    into: dict[int, list[int]] = {}
-    for box in layout.boxes:
-        for child in box.children:
-            if child is not None and box.number not in into.setdefault(child, []):
-                into[child].append(box.number)
     annotator = _Annotator(layout, namer, hints, leaf_names, output_name)
     records = []
     for box in layout.boxes:
-        record = annotator.record(box, tuple(sorted(into.get(box.number, ()))))
+        record = annotator.record(box, tuple(annotator.into.get(box.number, ())))
         record = replace(record, steps=hints.steps(record, box))
         note = hints.note(record)
         records.append(replace(record, explanation=f"{record.explanation} {note}".strip()))
@@ -68,11 +63,11 @@ class _Annotator:
         self.layout, self.namer, self.hints = layout, namer, hints
         self.leaf_names, self.output_name = leaf_names, output_name
         self.number_of = {id(box.obj): box.number for box in layout.boxes}
-        self.parents: dict[int, int] = {}  # box -> the first box with an edge to it
+        self.into: dict[int, list[int]] = {}  # box -> the boxes with an edge to it, in order
         for box in layout.boxes:
             for child in box.children:
-                if child is not None:
-                    self.parents.setdefault(child, box.number)
+                if child is not None and box.number not in self.into.setdefault(child, []):
+                    self.into[child].append(box.number)
 
     def label(self, box: Box) -> str:
         """The box's label: class name, parameter name, saved name or the output's name."""
@@ -89,7 +84,7 @@ class _Annotator:
         if box.kind in ("backward", "accumulate"):
             layer = box.obj.metadata.get("layer")
             return layer if isinstance(layer, int) and not isinstance(layer, bool) else None
-        owner = box.saved_by[0] if box.saved_by else self.parents.get(box.number)
+        owner = box.saved_by[0] if box.saved_by else self.into.get(box.number, [None])[0]
         if box.kind in ("leaf", "saved") and owner is not None:
             return self.layer(self.layout.box(owner))
         return None
@@ -129,6 +124,7 @@ class _Annotator:
         return "a leaf tensor" if value.requires_grad else "a tensor that needs no gradient"
 
     def saved_values(self, box: Box) -> tuple[SavedValue, ...]:
+        """Every `_saved_*` value of a node, with its shape and meaning."""
         found = []
         for name, value in box.saved:
             shape = tuple(value.shape) if torch.is_tensor(value) else None
@@ -136,6 +132,7 @@ class _Annotator:
         return tuple(found)
 
     def operand(self, box: Box, slot: int, saved: dict[str, str]) -> str:
+        """The name of the forward input in next_functions slot `slot` of node `box`."""
         known = self.hints.operand(box, slot)
         if known:
             return known

@@ -41,6 +41,7 @@ class RunHints(Hints):
         return "x" if k == 0 else "y_pred" if k == self.n else f"h{k}"
 
     def output_name(self, box: Box) -> str | None:
+        """h3, z3, h2 @ W3, y_pred - y or L, from the node's type and layer."""
         label, k = type(box.obj).__name__, box.obj.metadata.get("layer")
         if k is not None:
             return {"ReluBackward0": self.h(k), "AddBackward0": f"z{k}",
@@ -52,12 +53,14 @@ class RunHints(Hints):
         return "L" if label == "SumBackward0" else None
 
     def operand(self, box: Box, slot: int) -> str | None:
+        """x for layer 1's product, y for the loss's subtraction: inputs needing no grad."""
         label, k = type(box.obj).__name__, box.obj.metadata.get("layer")
         if label == "MmBackward0" and k == 1 and slot == 0:
             return "x"
         return "y" if label == "SubBackward0" and slot == 1 else None
 
     def steps(self, record: NodeRecord, box: Box) -> tuple[StepKey, ...]:
+        """The steps of manual_pass computing what this box computes, in step order."""
         k, n = record.layer, self.n
         if record.kind == "output":
             found: tuple[StepKey, ...] = (("loss", None),)
@@ -85,6 +88,7 @@ class RunHints(Hints):
         return tuple(sorted(found, key=self.order.__getitem__))
 
     def note(self, record: NodeRecord) -> str:
+        """What g is here, and the hand-written lines computing the same quantities."""
         k = record.layer
         extra = ""
         if record.label == "MmBackward0":

@@ -95,6 +95,7 @@ def number_boxes(output: torch.Tensor) -> Layout:
     known: dict[int, int] = {}  # id(obj) -> number, valid while `boxes` holds the objects
 
     def add(kind: str, obj: object) -> tuple[int, bool]:
+        """(number, is it new) of the box for `obj`, numbering it if it is new."""
         if id(obj) in known:
             number = known[id(obj)]
             if kind == "leaf":  # a view's base that is also a parameter: it is a leaf

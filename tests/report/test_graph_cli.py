@@ -51,6 +51,17 @@ def test_graph_of_a_script_and_its_explanations(tmp_path, capsys):
     assert nodes[0]["label"] == "total"
 
 
+def test_names_with_brackets_are_printed_as_text(tmp_path, capsys):
+    path = tmp_path / "view.py"
+    path.write_text("import torch\nW = torch.ones(2, 2, requires_grad=True)\nloss = W[0, 0]\n")
+    assert main(["graph", str(path), "--out", str(tmp_path), "-q", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "grad_self[index] = g" in out and "W[i]" in out  # not eaten as rich markup
+    nodes = json.loads((tmp_path / "graph.json").read_text())["nodes"]
+    # loss is a view of the parameter W: torchviz draws W once, as the leaf
+    assert [n["kind"] for n in nodes].count("leaf") == 1
+
+
 def test_missing_dot_says_what_to_install_and_still_writes_records(tmp_path):
     (tmp_path / "graph.svg").write_text("stale")  # must not survive as if it were current
     env = {**os.environ, "PATH": ""}
