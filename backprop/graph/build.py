@@ -15,8 +15,8 @@ from backprop.graph.records import Graph, GraphError, Namer, NodeRecord, number_
 from backprop.run import Run
 from backprop.steps import Step
 
-GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json")
-SAVED_FILES = ("graph-saved.svg", "graph-saved.dot")
+# What write_graph_files writes; the saved view's files only when it can be drawn.
+GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
 
 
 def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",
@@ -92,10 +92,9 @@ def write_graph_files(graph: Graph, folder: str | Path) -> dict[str, Path]:
     from backprop.files import atomic_write, prepare_folder
 
     folder = prepare_folder(folder)
-    texts = {"graph.svg": graph.svg, "graph.dot": graph.dot, "graph.json": graph_json(graph),
-             "graph-saved.svg": graph.svg_saved, "graph-saved.dot": graph.dot_saved}
+    texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved)
     written = {}
-    for name, text in texts.items():
+    for name, text in zip(GRAPH_FILES, texts, strict=True):
         if text is None:
             (folder / name).unlink(missing_ok=True)  # never leave an older run's drawing
         else:
