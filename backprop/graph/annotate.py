@@ -7,7 +7,15 @@ from dataclasses import replace
 import torch
 
 from backprop.graph.explain import Node, explain
-from backprop.graph.records import FREED, Box, Layout, Namer, NodeRecord, SavedValue, shape_text
+from backprop.graph.records import (
+    Box,
+    Layout,
+    Namer,
+    NodeRecord,
+    SavedValue,
+    Unavailable,
+    shape_text,
+)
 
 # Which forward input each next_functions slot is, for the nodes whose saved values are
 # named after their inputs: lets a saved value (found by storage) name an operand.
@@ -105,8 +113,8 @@ class _Annotator:
 
     def meaning(self, value: object, owner: Box) -> str:
         """Which forward value a saved value is: h2, W3, x, 2, ..."""
-        if value is FREED:
-            return "freed by backward() (retain_graph=False)"
+        if isinstance(value, Unavailable):
+            return value.why
         if value is None:
             return "None (not needed by this backward)"
         if not torch.is_tensor(value):
@@ -161,14 +169,23 @@ class _Annotator:
     def _backward(self, box: Box, label: str, saved: tuple[SavedValue, ...],
                   outputs: tuple[int, ...]) -> tuple[str, str]:
         meanings = {s.name: s.meaning for s in saved}
+        raw = dict(box.saved)
         node = Node(box.number, label, self.value_of(box.number),
                     tuple(self.operand(box, i, meanings) for i in range(len(box.children))),
                     tuple(self.ref(c) if c is not None else None for c in box.children),
-                    meanings)
+                    meanings,
+                    values={k: v for k, v in raw.items() if not torch.is_tensor(v)},
+                    shapes={s.name: s.shape for s in saved if s.shape is not None})
         text, formula = explain(node)
-        tensors = [f"{s.name} = {s.meaning} {shape_text(s.shape)}" for s in saved if s.shape]
+        # A 0-d tensor has shape (): it is saved all the same.
+        tensors = [f"{s.name} = {s.meaning} {shape_text(s.shape)}"
+                   for s in saved if s.shape is not None]
         if tensors:
             text += f" Saved for backward: {', '.join(tensors)}."
+        modified = [k for k, v in raw.items() if isinstance(v, Unavailable) and v.modified]
+        if modified:
+            verb = "was" if len(modified) == 1 else "were"
+            text += f" Its saved {' and '.join(modified)} {verb} {meanings[modified[0]]}."
         return text, formula
 
     def _accumulate(self, box: Box, label: str, saved: tuple[SavedValue, ...],
@@ -204,8 +221,10 @@ class _Annotator:
                     f"dL/d{label} = 1 and sends it to {self.ref(inputs[0])}, the node that "
                     f"created {label}; from there gradients flow towards the leaves.",
                     f"dL/d{label} = 1")
-        return (f"The tensor {self.output_name} is a view of (drawn dark green, with a dotted "
-                f"edge). A view shares its numbers, so this box adds no computation.", "")
+        return (f"The base of {self.output_name}: {self.output_name} is a view of this "
+                f"tensor {shape}. torchviz draws a view's base dark green, joined to the view "
+                f"by a dotted edge. A view shares its base's numbers, so this box adds no "
+                f"computation.", "")
 
     def _saved(self, box: Box, label: str, saved: tuple[SavedValue, ...],
                outputs: tuple[int, ...]) -> tuple[str, str]:

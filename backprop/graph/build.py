@@ -10,8 +10,15 @@ from pathlib import Path
 import torch
 
 from backprop.graph.annotate import Hints, annotate
-from backprop.graph.draw import MISSING_DOT, render_svg, write_dot
-from backprop.graph.records import Graph, GraphError, Namer, NodeRecord, number_boxes
+from backprop.graph.draw import MAX_DRAWN_BOXES, MISSING_DOT, render_svg, write_dot
+from backprop.graph.records import (
+    Graph,
+    GraphError,
+    Namer,
+    NodeRecord,
+    Unavailable,
+    number_boxes,
+)
 from backprop.run import Run
 from backprop.steps import Step
 
@@ -33,23 +40,34 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
     namer = Namer({**params, **(values or {})})
     records = annotate(layout, namer, hints or Hints(), params, name)
     dot = write_dot(layout, records, output, params, show_saved=False)
-    try:
-        dot_saved: str | None = write_dot(layout, records, output, params, show_saved=True)
-    except RuntimeError as err:  # a saved tensor freed by backward(): torchviz cannot draw
-        if "freed" not in str(err):
-            raise
-        dot_saved = None
+    # torchviz reads every saved value for the saved view: one it cannot read stops it.
+    lost = [f"the value `{attr}` that #{box.number} {type(box.obj).__name__} saved for "
+            f"backward was {value.why}"
+            for box in layout.boxes for attr, value in box.saved
+            if isinstance(value, Unavailable)]
+    broken = [text for text in lost if "modified in place" in text]
+    dot_saved = None if lost else write_dot(layout, records, output, params, show_saved=True)
+    broken_text = f"{broken[0]} (the saved-tensor view is not drawn)" if broken else None
     if not render:
-        return Graph(records, dot, None, None, None, dot_saved)
-    svg = render_svg(dot)
-    svg_saved = render_svg(dot_saved) if svg is not None and dot_saved is not None else None
+        return Graph(records, dot, None, None, None, dot_saved, broken_text)
+    svg = render_svg(dot) if layout.main <= MAX_DRAWN_BOXES else None
+    svg_saved = None
+    if svg is not None and dot_saved is not None and len(layout.boxes) <= MAX_DRAWN_BOXES:
+        svg_saved = render_svg(dot_saved)
     note = None
-    if svg is None:
+    if layout.main > MAX_DRAWN_BOXES:
+        note = (f"The graph has {layout.main:,} boxes, more than the {MAX_DRAWN_BOXES:,} "
+                f"drawn as SVG, so no SVG was drawn (graph.dot and graph.json were still "
+                f"written)")
+    elif svg is None:
         note = MISSING_DOT
-    elif dot_saved is None:
-        note = ("The saved-tensor view is not drawn: backward() already freed the saved "
-                "tensors (call backward(retain_graph=True) to keep them)")
-    return Graph(records, dot, svg, svg_saved, note, dot_saved)
+    elif lost:
+        keep = "; backward(retain_graph=True) keeps them" if "freed" in lost[0] else ""
+        note = f"The saved-tensor view is not drawn: {lost[0]}{keep}"
+    elif svg_saved is None:
+        note = (f"The saved-tensor view has {len(layout.boxes):,} boxes, more than the "
+                f"{MAX_DRAWN_BOXES:,} drawn as SVG, so only graph-saved.dot was written")
+    return Graph(records, dot, svg, svg_saved, note, dot_saved, broken_text)
 
 
 def check_output(output: object, name: str) -> None:

@@ -11,20 +11,28 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+import threading
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import pairwise
+from typing import TypeVar
 
+import graphviz
 import torch
 import torchviz
 
 from backprop.graph.records import GraphError, Layout, NodeRecord, shape_text
 
 GRAPHVIZ = "graphviz"  # the Debian package with `dot`
+# torchviz's colours, each explained when a box of that colour is drawn.
 LEGEND = (("lightblue", "leaf tensor that requires grad: a parameter"),
           ("lightgrey", "backward function (the grad_fn of a tensor)"),
           ("darkolivegreen1", "the output: backward() starts here"),
+          ("darkolivegreen3", "the tensor the output is a view of (dotted edge)"),
           ("orange", "saved tensor (kept for the backward pass)"))
+MAX_DRAWN_BOXES = 20_000  # Graphviz's dot crashed (malloc) on a 100,000-box chain here
 # Graph-wide layout: tight ranks, large type; measured to give ~7 pt text on an A4 page.
 GRAPH_ATTRS = 'ranksep=0.13 nodesep=0.08 margin=0 pad=0.05 newrank=true'
 NODE_ATTRS = ('style=filled shape=box fontname="DejaVu Sans Mono" fontsize=12 height=0.22 '
@@ -35,14 +43,23 @@ EDGE_ATTRS = 'arrowsize=0.5 penwidth=0.7'
 _NODE = re.compile(r"^\t(\d+) \[(.*)\]\n?$", re.S)
 _EDGE = re.compile(r"^\t(\d+) -> (\d+)(?: \[(.*)\])?\n?$", re.S)
 _ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"\]]+)')
+T = TypeVar("T")
 
 
 def torchviz_statements(output: torch.Tensor, params: dict[str, torch.Tensor],
-                        show_saved: bool) -> tuple[dict[str, dict], list[tuple[str, str, dict]]]:
-    """make_dot's boxes {id: attrs} and edges [(tail, head, attrs)], in its order."""
-    with warnings.catch_warnings():  # torchviz 0.0.3 compares versions with distutils
-        warnings.simplefilter("ignore", DeprecationWarning)
-        dot = torchviz.make_dot(output, params=params, show_saved=show_saved)
+                        show_saved: bool, depth: int = 0
+                        ) -> tuple[dict[str, dict], list[tuple[str, str, dict]]]:
+    """make_dot's boxes {id: attrs} and edges [(tail, head, attrs)], in its order.
+
+    `depth` bounds the longest path from the output (the number of boxes will do):
+    make_dot recurses once per box along a path.
+    """
+    def make_dot() -> graphviz.Digraph:
+        with warnings.catch_warnings():  # torchviz 0.0.3 compares versions with distutils
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return torchviz.make_dot(output, params=params, show_saved=show_saved)
+
+    dot = make_dot() if depth < SHALLOW else call_deep(make_dot, depth)
     nodes: dict[str, dict] = {}
     edges: list[tuple[str, str, dict]] = []
     for statement in dot.body:
@@ -53,6 +70,39 @@ def torchviz_statements(output: torch.Tensor, params: dict[str, torch.Tensor],
         else:
             raise RuntimeError(f"unexpected torchviz statement {statement!r}")
     return nodes, edges
+
+
+SHALLOW = 500  # paths shorter than this fit in Python's default recursion limit (1000)
+
+
+def call_deep(call: Callable[[], T], depth: int) -> T:
+    """call() with room for `depth` nested Python calls, without touching our own stack.
+
+    A fresh thread with a large stack runs it under a recursion limit raised for the
+    duration, so a long chain (3000 operations) draws instead of raising RecursionError.
+    """
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except BaseException as err:  # handed to the caller's thread below
+            failure.append(err)
+
+    limit, stack = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(limit, depth + 1000))
+    threading.stack_size(min(64 * 2**20 + depth * 2048, 512 * 2**20))  # 3.10 needs C stack
+    try:
+        worker = threading.Thread(target=run, name="torchviz")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(stack)
+        sys.setrecursionlimit(limit)
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def number_map(layout: Layout, nodes: dict[str, dict], edges: list[tuple[str, str, dict]],
@@ -99,7 +149,7 @@ def box_label(record: NodeRecord, shape: tuple[int, ...] | None) -> str:
 def write_dot(layout: Layout, records: tuple[NodeRecord, ...], output: torch.Tensor,
               params: dict[str, torch.Tensor], show_saved: bool) -> str:
     """The DOT source of one view: torchviz's drawing, renumbered and laid out."""
-    nodes, edges = torchviz_statements(output, params, show_saved)
+    nodes, edges = torchviz_statements(output, params, show_saved, depth=len(layout.boxes))
     mapping = number_map(layout, nodes, edges, show_saved)
     drawn = sorted(set(mapping.values()))
     lines = ["digraph autograd {", f"\tgraph [{GRAPH_ATTRS}]", f"\tnode [{NODE_ATTRS}]",
@@ -121,7 +171,7 @@ def write_dot(layout: Layout, records: tuple[NodeRecord, ...], output: torch.Ten
             attrs = {**attrs, "constraint": "false"}  # a saved leaf keeps the leaf's rank
         extra = " ".join(f"{k}={v}" for k, v in attrs.items())
         lines.append(f"\tn{mapping[tail]} -> n{mapping[head]}" + (f" [{extra}]" if extra else ""))
-    lines += _legend(show_saved or any(r.kind == "saved" for r in records[: layout.main]))
+    lines += _legend(set(colours.values()))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -152,9 +202,10 @@ def _layer_ruler(by_layer: dict[int | None, list[int]], spine: set[int]) -> list
     return lines
 
 
-def _legend(saved: bool) -> list[str]:
+def _legend(colours: set[str | None]) -> list[str]:
+    """The legend: how to read the numbers and arrows, and each colour that is drawn."""
     rows = [f'<TR><TD BGCOLOR="{colour}" ALIGN="LEFT">{text}</TD></TR>'
-            for colour, text in LEGEND if saved or colour != "orange"]
+            for colour, text in LEGEND if colour in colours or colour == "lightgrey"]
     return ['\tlegend [shape=plaintext style="" margin=0 label=<<TABLE BORDER="0" '
             'CELLBORDER="1" CELLSPACING="0" CELLPADDING="2"><TR><TD ALIGN="LEFT"><B>#N: node '
             'number, breadth-first from the output</B></TD></TR><TR><TD ALIGN="LEFT">arrows: '

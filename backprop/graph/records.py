@@ -9,6 +9,7 @@ reaches a record.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ import torch
 
 from backprop.errors import UserError
 
-KINDS = ("output", "backward", "accumulate", "leaf", "saved")
 SAVED_PREFIX = "_saved_"  # torch exposes a node's saved values as attributes named so
 
 
@@ -61,6 +61,7 @@ class Graph:
     svg_saved: str | None           # the second view, with saved tensors (show_saved)
     note: str | None                # why a view is missing: one sentence (what to install)
     dot_saved: str | None = None    # the saved view's source; None when it cannot be drawn
+    broken: str | None = None       # why backward() through it would fail: one sentence
 
 
 @dataclass
@@ -161,17 +162,36 @@ def _saved_values(fn: object) -> list[tuple[str, object]]:
         if attr.startswith(SAVED_PREFIX):
             try:
                 found.append((attr[len(SAVED_PREFIX):], getattr(fn, attr)))
-            except RuntimeError:  # freed by a backward() without retain_graph
-                found.append((attr[len(SAVED_PREFIX):], FREED))
+            except RuntimeError as err:  # freed, or modified in place since it was saved
+                found.append((attr[len(SAVED_PREFIX):], unavailable(err)))
     return found
 
 
-class _Freed:
-    def __repr__(self) -> str:
-        return "freed"
+@dataclass(frozen=True)
+class Unavailable:
+    """A saved value torch will not hand out any more, and why (a phrase for a student)."""
+
+    why: str
+    modified: bool  # True: changed in place after it was saved, so backward() would fail
 
 
-FREED = _Freed()  # a saved value that backward() already released
+FREED = Unavailable("freed by backward() (retain_graph=False)", modified=False)
+_VERSIONS = re.compile(r"is at version (\d+); expected version (\d+)")
+
+
+def unavailable(err: RuntimeError) -> Unavailable:
+    """What torch's error on reading a saved value means: freed, or modified in place."""
+    text = str(err)
+    if "freed" in text:
+        return FREED
+    if "modified by an inplace operation" not in text:
+        first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+        return Unavailable(f"unreadable ({first.rstrip('.')})", modified=False)
+    versions = _VERSIONS.search(text)
+    when = (f" (now at version {versions[1]}, saved at version {versions[2]})"
+            if versions else "")
+    return Unavailable(f"modified in place afterwards{when}, so backward() would "
+                       "fail", modified=True)
 
 
 def _saved_tensors(box: Box, custom: bool) -> list[tuple[str, torch.Tensor]]:
@@ -179,9 +199,15 @@ def _saved_tensors(box: Box, custom: bool) -> list[tuple[str, torch.Tensor]]:
     if custom:
         try:
             values = list(getattr(box.obj, "saved_tensors", ()))
-        except RuntimeError:
-            raise GraphError("the graph's saved tensors were freed by backward(); draw the "
-                             "graph before it, or call backward(retain_graph=True)") from None
+        except RuntimeError as err:  # torchviz reads them even without show_saved
+            why = unavailable(err)
+            name = type(box.obj).__name__
+            if why is FREED:
+                raise GraphError(f"the tensors saved by {name} were freed by backward(); draw "
+                                 "the graph before it, or call backward(retain_graph=True)"
+                                 ) from None
+            raise GraphError(f"torchviz cannot draw the graph: a tensor saved by {name} was "
+                             f"{why.why}") from None
         return [(f"saved_tensors[{i}]", t) for i, t in enumerate(values) if torch.is_tensor(t)]
     found = []
     for name, value in box.saved:
