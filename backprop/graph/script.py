@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import builtins
+import os
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
 
 from backprop.graph.build import check_output, graph_of
 from backprop.graph.records import Graph, GraphError
+from backprop.textfile import read_text_file
 
 
 def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) -> Graph:
-    """Run the script at `path` and graph its one-element tensor named `var`."""
+    """Run the script at `path` and graph its one-element tensor named `var`.
+
+    Raises TextFileError when the file cannot be read, GraphError for anything else.
+    """
     path = Path(path)
     namespace = run_script(path)
     if var not in namespace:
@@ -32,37 +39,77 @@ def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) ->
 
 
 def run_script(path: Path) -> dict[str, object]:
-    """Run a Python file as `python path` would; its global variables, or GraphError."""
-    try:
-        source = path.read_bytes()
-    except FileNotFoundError:
-        raise GraphError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise GraphError(f"{path} is a folder, not a Python script") from None
-    except OSError as err:
-        raise GraphError(f"{path} cannot be read ({err.strerror})") from None
+    """Run a Python file as `python path` would; its global variables, or GraphError.
+
+    The script may change the working directory, sys.argv and sys.path, or call os._exit:
+    all are restored or intercepted, so the caller carries on where it was.
+    """
+    source = read_text_file(path, "a Python script")
     try:
         code = compile(source, str(path), "exec")
     except SyntaxError as err:
-        raise GraphError(f"{path} is not valid Python: {err.msg} at line {err.lineno}") from None
-    except ValueError as err:  # e.g. null bytes
+        where = f" at line {err.lineno}" if err.lineno else ""  # None for null bytes
+        raise GraphError(f"{path} is not valid Python: {err.msg}{where}") from None
+    except ValueError as err:  # null bytes, on Pythons before 3.12
         raise GraphError(f"{path} is not a Python script ({err})") from None
     # What runpy.run_path does for a file, but the namespace survives a sys.exit(0).
     namespace: dict[str, object] = {"__name__": "__main__", "__file__": str(path),
                                     "__builtins__": builtins}
-    argv, syspath = sys.argv[:], sys.path[:]
+    argv, syspath, cwd = sys.argv[:], sys.path[:], os.getcwd()
     sys.argv = [str(path)]
     sys.path.insert(0, str(path.resolve().parent))  # its own modules import, as with python
     try:
-        exec(code, namespace)
+        with _os_exit_raises():
+            exec(code, namespace)
     except SystemExit as stop:
-        if stop.code not in (None, 0):
-            raise GraphError(f"{path} exited with status {stop.code}") from None
-    except Exception as err:
+        _check_exit(path, stop.code)
+    except KeyboardInterrupt:
+        raise  # the command line reports it as "interrupted"
+    except BaseException as err:  # a script may raise anything, not only an Exception
         raise GraphError(f"{path} failed{_where(err, path)}: {_first_line(err)}") from None
     finally:
         sys.argv, sys.path[:] = argv, syspath
+        _return_to(cwd, path)
     return namespace
+
+
+def _return_to(cwd: str, path: Path) -> None:
+    """Go back to the working folder the script may have left (os.chdir)."""
+    try:
+        os.chdir(cwd)
+    except OSError as err:
+        raise GraphError(f"{path} left the working folder {cwd}, which cannot be entered "
+                         f"again ({err.strerror})") from None
+
+
+def _check_exit(path: Path, code: object) -> None:
+    """Nothing for a successful exit; GraphError saying how the script stopped otherwise."""
+    if code is None or code == 0:
+        return
+    if isinstance(code, int):
+        raise GraphError(f"{path} exited with status {code}")
+    raise GraphError(f"{path} stopped: {code}")  # sys.exit("message") prints the message
+
+
+@contextmanager
+def _os_exit_raises() -> Iterator[None]:
+    """While the script runs, os._exit(n) raises SystemExit(n) instead of ending us silently.
+
+    Only in this process: a child forked by the script (multiprocessing, DataLoader workers)
+    must still end for real when it calls os._exit.
+    """
+    real_exit, pid = os._exit, os.getpid()
+
+    def exit_(code: int) -> None:
+        if os.getpid() != pid:
+            real_exit(code)
+        raise SystemExit(code)
+
+    os._exit = exit_
+    try:
+        yield
+    finally:
+        os._exit = real_exit
 
 
 def _where(err: BaseException, path: Path) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import posix
+import sys
 import textwrap
+import threading
 from collections import Counter
 
 import pytest
@@ -10,7 +14,9 @@ import torch
 from graph_walk import objects_by_number
 
 from backprop.graph import GraphError, graph_of, graph_of_script
+from backprop.graph.draw import call_deep
 from backprop.graph.explain import TEMPLATES
+from backprop.textfile import TextFileError
 
 SCRIPT = """
     import torch
@@ -139,13 +145,97 @@ def test_a_graph_after_backward_still_gets_its_records(tmp_path):
     ("import torch\nloss = torch.ones((), requires_grad=True)\n", "loss", "it is a leaf"),
     ("def broken(:\n", "loss", "is not valid Python"),
     ("import sys\nsys.exit(3)\n", "loss", "exited with status 3"),
+    ("import sys\nsys.exit('bad thing happened')\n", "loss", "user.py stopped: bad thing happened"),
+    ("import os\nos._exit(4)\n", "loss", "user.py exited with status 4"),
+    ("class Stop(BaseException):\n    pass\nraise Stop('custom stop')\n", "loss",
+     "failed at line 3: Stop: custom stop"),
+    ("x = 1\0\n", "loss", "user.py is not"),
 ])
 def test_script_problems_are_one_sentence(tmp_path, text, var, message):
     with pytest.raises(GraphError) as err:
         graph_of_script(script(tmp_path, text), var)
     assert message in str(err.value) and "\n" not in str(err.value)
+    assert "None" not in str(err.value)  # no "at line None" for a file with null bytes
+    assert os._exit is posix._exit  # the script's os._exit is ours no more
+
+
+def test_a_keyboard_interrupt_in_the_script_reaches_the_caller(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        graph_of_script(script(tmp_path, "raise KeyboardInterrupt\n"))
+
+
+def test_os_exit_0_ends_the_script_like_sys_exit_0(tmp_path):
+    text = """
+        import os, torch
+        w = torch.ones(2, requires_grad=True)
+        loss = (w * 3).sum()
+        os._exit(0)
+        loss = None
+    """
+    graph = graph_of_script(script(tmp_path, text), render=False)
+    assert graph.nodes[0].label == "loss" and os._exit is posix._exit
+
+
+def test_a_child_the_script_forks_still_exits_for_real(tmp_path):
+    text = """
+        import os, posix, torch
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(7)
+            finally:  # reached only if os._exit raised in the child
+                posix._exit(9)
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        assert status == 7, status
+        loss = torch.ones(2, requires_grad=True).sum()
+    """
+    graph = graph_of_script(script(tmp_path, text), render=False)  # GraphError unless 7
+    assert graph.nodes[0].label == "loss"
+
+
+def test_the_working_folder_is_restored_after_the_script(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    text = ("import os, torch\nos.chdir('elsewhere')\n"
+            "loss = torch.ones(2, requires_grad=True).sum()\n")
+    graph_of_script(script(tmp_path, text), render=False)
+    assert os.getcwd() == str(tmp_path)
+    with pytest.raises(GraphError):
+        graph_of_script(script(tmp_path, "import os\nos.chdir('elsewhere')\n1 / 0\n"))
+    assert os.getcwd() == str(tmp_path)
+
+
+def test_a_long_chain_is_numbered_and_drawn(tmp_path):
+    """3000 operations: deeper than Python's recursion limit, which torchviz recurses into."""
+    text = """
+        import torch
+        w = torch.ones(3, requires_grad=True)
+        h = w * 1
+        for _ in range(3000):
+            h = h * 1.0001
+        loss = h.sum()
+    """
+    limit = sys.getrecursionlimit()
+    graph = graph_of_script(script(tmp_path, text), render=False)
+    assert sys.getrecursionlimit() == limit
+    main = [n for n in graph.nodes if n.kind != "saved"]
+    assert len(main) == 3001 + 4  # loss, Sum, 3001 Mul, AccumulateGrad, w
+    assert graph.dot.count("MulBackward0") == 3001 and graph.dot_saved is not None
+    assert [n.number for n in graph.nodes] == list(range(1, len(graph.nodes) + 1))
+
+
+def test_call_deep_passes_results_and_errors_and_restores_the_limits():
+    limit, stack = sys.getrecursionlimit(), threading.stack_size()
+
+    def down(n: int) -> int:
+        return 0 if n == 0 else 1 + down(n - 1)
+
+    assert call_deep(lambda: down(5000), 5000) == 5000
+    with pytest.raises(ZeroDivisionError):
+        call_deep(lambda: 1 / 0, 5000)
+    assert (sys.getrecursionlimit(), threading.stack_size()) == (limit, stack)
 
 
 def test_a_missing_script(tmp_path):
-    with pytest.raises(GraphError, match="no such file"):
+    with pytest.raises(TextFileError, match="no such file"):
         graph_of_script(tmp_path / "nope.py")
