@@ -6,12 +6,14 @@ Nothing here imports torch at module level: the options are checked first.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from backprop.config import RunConfig, add_run_options, config_from_args
 from backprop.errors import UserError
@@ -20,11 +22,14 @@ if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph
     from backprop.run import Run
 
+MAX_TABLE_ROWS = 1000  # rich lays out ~1,000 rows a second; graph.json has every box
+DOT = ("· ", "dim")  # the progress mark before each stage on stderr
 DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR of your "
                "own SCRIPT.py) with every box numbered, and explain each box: graph.svg, "
                "graph.dot, graph.json (and the saved-tensor view graph-saved.*) in --out. "
-               "Exit 2 when Graphviz's dot is missing (graph.dot and graph.json are still "
-               "written) or the script fails.")
+               "Exit 2 when no SVG was drawn (Graphviz's dot is missing, or the graph is "
+               "too large to draw; graph.dot and graph.json are still written), when "
+               "a saved tensor was modified in place, or when the script fails.")
 
 
 def add_graph_command(commands: argparse._SubParsersAction) -> None:
@@ -50,23 +55,30 @@ def graph(args: argparse.Namespace) -> int:
         raise UserError("--var names a variable of SCRIPT.py, and no script was given")
     if args.script is not None and config != RunConfig():
         raise UserError("run options do not apply to a script: its code decides the network")
-    from backprop.files import prepare_folder
+    # Absolute, so a script that calls os.chdir cannot move where the files go.
+    out = Path(args.out).absolute()
+    with _folder_kept_only_if_used(out):
+        return _draw(args, config, out)
 
-    out = prepare_folder(args.out)  # an unwritable folder fails before any work
-    err = Console(stderr=True, quiet=args.quiet, highlight=False)
+
+def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
+    """Compute the run or run the script, write the graph files to `out` and print them."""
+    err = Console(stderr=True, quiet=args.quiet, highlight=False, soft_wrap=True)
     from backprop.graph import graph_of_run, graph_of_script, write_graph_files
 
     symbols: dict[tuple[str, int | None], str] = {}
+    diagnostics: tuple = ()
     if args.script is None:
         from backprop.run import compute_run
 
-        run = compute_run(config, stage=lambda name: err.print(f"[dim]·[/] {name}"))
-        err.print("[dim]·[/] graph")
+        run = compute_run(config, stage=lambda name: err.print(Text.assemble(DOT, name)))
+        err.print(Text.assemble(DOT, "graph"))
         result = graph_of_run(run)
         symbols = {(s.tag, s.layer): s.symbol for s in run.steps}
+        diagnostics = tuple(d for d in run.diagnostics if d.severe)
         title = f"Autograd graph of L, {config.describe()}"
     else:
-        err.print(f"[dim]·[/] running {escape(args.script)}")
+        err.print(Text.assemble(DOT, f"running {args.script}"))
         result = graph_of_script(args.script, args.var or "loss")
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
     written = write_graph_files(result, out)
@@ -74,35 +86,66 @@ def graph(args: argparse.Namespace) -> int:
     console.print(node_table(result, title, symbols))
     if args.explain:
         for node in result.nodes:
-            console.print(f"\n[bold]#{node.number} {escape(node.label)}[/]  "
-                          f"{escape(node.formula)}")
-            console.print(node.explanation, markup=False)
-    console.print("wrote " + ", ".join(str(path) for path in written.values()), markup=False)
+            console.print()
+            console.print(Text.assemble((f"#{node.number} {node.label}", "bold"),
+                                        f"  {node.formula}"))
+            console.print(Text(node.explanation))
+    for diagnostic in diagnostics:  # the graph of a dead network is all zeros: say so
+        console.print(Text.assemble((f"{diagnostic.kind}:", "bold red"), " ",
+                                    diagnostic.message))
+    shown = [str(Path(args.out) / name) for name in written]  # as the user wrote --out
+    console.print(Text("wrote " + ", ".join(shown)), soft_wrap=True)
     if result.svg is None:
         raise UserError(result.note or "no SVG was drawn")
+    if result.broken:
+        where = f"{args.script}: " if args.script else ""
+        raise UserError(f"{where}{result.broken}")
     if result.note:
-        console.print(f"note: {result.note}.", markup=False)
+        console.print(Text(f"note: {result.note}."), soft_wrap=True)
     return 0
+
+
+@contextmanager
+def _folder_kept_only_if_used(out: Path) -> Iterator[None]:
+    """Create `out` and prove it writable; on failure, remove what was created if still empty."""
+    created = [folder for folder in (out, *out.parents) if not folder.exists()]
+    from backprop.files import prepare_folder
+
+    prepare_folder(out)  # an unwritable folder fails before any work
+    try:
+        yield
+    except BaseException:
+        for folder in created:  # deepest first: a parent is empty only once its child is gone
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (files were written) or not ours to remove
+                break
+        raise
 
 
 def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], str]) -> Table:
     """One row per box: number, label, layer, where its gradient goes, saved values, steps."""
-    table = Table(title=escape(title), title_justify="left")
+    table = Table(title=Text(title), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("node", no_wrap=True)
     table.add_column("layer", justify="right")
     table.add_column("grad to")
     table.add_column("saved")
     table.add_column("same as step")
-    for node in result.nodes:
+    for node in result.nodes[:MAX_TABLE_ROWS]:
         if node.kind == "saved":
             saved = f"= {node.saved[0].meaning}, kept by {_numbers(node.saved_by)}"
-        else:
-            saved = ", ".join(f"{s.name}={s.meaning}" for s in node.saved if s.shape)
+        else:  # tensors only, a 0-d one (shape ()) included; exponents and sizes are text
+            saved = ", ".join(f"{s.name}={s.meaning}" for s in node.saved
+                              if s.shape is not None)
         cells = (str(node.number), node.label, "" if node.layer is None else str(node.layer),
                  _numbers(node.inputs), saved,
                  ", ".join(symbols.get(key, key[0]) for key in node.steps))
-        table.add_row(*map(escape, cells))  # "[i]" in a name is text, not rich markup
+        table.add_row(*map(Text, cells))  # Text: a "[/x]" in a name is never rich markup
+    if len(result.nodes) > MAX_TABLE_ROWS:
+        table.caption = (f"the first {MAX_TABLE_ROWS:,} of {len(result.nodes):,} boxes; "
+                         "graph.json has them all")
+        table.caption_justify = "left"
     return table
 
 
@@ -116,6 +159,6 @@ def write_run_graph(run: Run, folder: str | Path) -> dict[str, Path]:
 
     result = graph_of_run(run)
     if result.note:  # even with --quiet: the report will lack its figure
-        Console(stderr=True, highlight=False).print(f"gradreport: note: {result.note}.",
-                                                    markup=False)
+        Console(stderr=True, highlight=False).print(
+            Text(f"gradreport: note: {result.note}."), soft_wrap=True)
     return write_graph_files(result, folder)

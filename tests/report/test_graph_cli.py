@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,13 +81,108 @@ def test_missing_dot_says_what_to_install_and_still_writes_records(tmp_path):
     (SCRIPT, ["--var", "x"], "x has no autograd graph"),
     ("import torch\nloss = torch.ones(2, requires_grad=True) * 3\n", [],
      "loss has shape (2,), but a graph is drawn from a scalar"),
+    ("class Stop(BaseException):\n    pass\nraise Stop('custom stop')\n", [],
+     "bad.py failed at line 3: Stop: custom stop"),
+    ("raise KeyboardInterrupt\n", [], "gradreport: interrupted."),
+    ("import os\nos._exit(0)\n", [], "bad.py defines no variable 'loss'"),
+    ("import os\nos._exit(5)\n", [], "bad.py exited with status 5"),
+    ("import sys\nsys.exit('bad thing happened')\n", [], "bad.py stopped: bad thing happened."),
+    ("x = 1\0\n", [], "bad.py is not valid Python: source code string cannot contain null "
+                       "bytes."),
 ])
 def test_script_failures_exit_2_with_one_sentence(tmp_path, capsys, text, args, message):
     path = tmp_path / "bad.py"
     path.write_text(text)
-    assert main(["graph", str(path), "--out", str(tmp_path / "out"), "-q", *args]) == 2
+    assert main(["graph", str(path), "--out", str(tmp_path / "a" / "out"), "-q", *args]) == 2
     assert message in one_error_line(capsys)
-    assert not (tmp_path / "out" / "graph.json").exists()
+    assert not (tmp_path / "a").exists()  # the folders it made for --out, still empty: gone
+
+
+def test_a_failure_keeps_an_out_folder_that_was_there(tmp_path, capsys):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "bad.py").write_text("1 / 0\n")
+    assert main(["graph", str(tmp_path / "bad.py"), "--out", str(tmp_path / "out"), "-q"]) == 2
+    assert "ZeroDivisionError" in one_error_line(capsys)
+    assert (tmp_path / "out").is_dir()
+
+
+def test_a_saved_tensor_modified_in_place_exits_2_with_the_graph_written(tmp_path, capsys):
+    path = tmp_path / "inplace.py"
+    path.write_text("import torch\nw = torch.ones(3, requires_grad=True)\nw2 = w * 1\n"
+                    "w2.add_(1)\nw2.mul_(w2)\nloss = w2.sum()\n")
+    assert main(["graph", str(path), "--out", str(tmp_path / "out"), "-q"]) == 2
+    err = one_error_line(capsys)
+    assert "inplace.py: the value `other` that #3 MulBackward0 saved for backward was " \
+           "modified in place afterwards" in err and "backward() would fail" in err
+    for name in ("graph.svg", "graph.dot", "graph.json"):
+        assert (tmp_path / "out" / name).exists()
+    assert not (tmp_path / "out" / "graph-saved.dot").exists()
+
+
+def test_a_script_that_changes_folder_cannot_move_the_output(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "cd.py").write_text("import os\n" + SCRIPT + "os.chdir('elsewhere')\n")
+    assert main(["graph", "cd.py", "--out", "outdir", "-q"]) == 0
+    assert (tmp_path / "outdir" / "graph.json").exists()
+    assert not (tmp_path / "elsewhere" / "outdir").exists() and os.getcwd() == str(tmp_path)
+    assert "wrote outdir/graph.svg, outdir/graph.dot" in capsys.readouterr().out
+
+
+def test_a_dead_network_says_so(tmp_path, capsys):
+    assert main(["graph", "--seed", "0", "--out", str(tmp_path), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "dead-output: The output ReLU is off" in out
+    assert main(["graph", "--out", str(tmp_path), "-q"]) == 0  # seed 2 is alive
+    assert "dead-output" not in capsys.readouterr().out
+
+
+def test_notes_and_file_lists_stay_on_one_line(tmp_path):
+    env = {**os.environ, "PATH": "", "COLUMNS": "40"}
+    build = subprocess.run([sys.executable, "-m", "report.cli", "build", "-q", "-K", "1",
+                            "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    assert build.returncode == 0
+    assert build.stderr.count("\n") == 1 and "apt-get install graphviz)." in build.stderr
+    assert build.stderr.startswith("gradreport: note: Graphviz's `dot` is not installed")
+    env["PATH"] = os.environ["PATH"]
+    graph = subprocess.run([sys.executable, "-m", "report.cli", "graph", "-q", "-K", "1",
+                            "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    wrote = next(line for line in graph.stdout.splitlines() if line.startswith("wrote "))
+    assert wrote.endswith("graph-saved.dot")
+
+
+def test_user_text_is_never_read_as_rich_markup(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # short paths: the table's title is not wrapped
+    folder = Path("q[/x]")
+    folder.mkdir(parents=True)  # "q[" then "x]"
+    path = folder / "s[bold]\\.py"
+    path.write_text("import torch\nm = torch.nn.Module()\n"
+                    "m.register_parameter('w[/x]\\\\', torch.nn.Parameter(torch.ones(2)))\n"
+                    "loss = (m.get_parameter('w[/x]\\\\') * 2).sum()\n")
+    out = folder / "o[/x]\\"
+    assert main(["graph", str(path), "--out", str(out), "--explain"]) == 0
+    captured = capsys.readouterr()
+    assert f"running {path}" in captured.err
+    # The parameter is named w[/x]\ : shown as it is, not eaten as markup nor escaped twice.
+    assert "│ m.w[/x]\\ " in captured.out and "The parameter m.w[/x]\\ (2)" in captured.out
+    assert f"in {path}" in captured.out and f"wrote {out}/graph.svg" in captured.out
+    (folder / "f[bold].py").write_text("raise ValueError('[/x] \\\\')\n")
+    assert main(["graph", str(folder / "f[bold].py"), "--out", str(out), "-q"]) == 2
+    assert "ValueError: [/x] \\." in one_error_line(capsys)
+
+
+def test_graphs_beyond_the_drawing_limit_keep_their_records(tmp_path, capsys, monkeypatch):
+    import backprop.graph.build as build
+
+    monkeypatch.setattr(build, "MAX_DRAWN_BOXES", 20)  # K=1: 17 boxes, 22 with saved ones
+    assert main(["graph", "-q", "-K", "1", "--out", str(tmp_path)]) == 0
+    assert "view has 22 boxes, more than the 20 drawn as SVG" in capsys.readouterr().out
+    assert (tmp_path / "graph.svg").exists() and (tmp_path / "graph-saved.dot").exists()
+    assert not (tmp_path / "graph-saved.svg").exists()
+    monkeypatch.setattr(build, "MAX_DRAWN_BOXES", 10)
+    assert main(["graph", "-q", "-K", "1", "--out", str(tmp_path)]) == 2
+    assert "The graph has 17 boxes, more than the 10 drawn as SVG" in one_error_line(capsys)
+    assert not (tmp_path / "graph.svg").exists() and (tmp_path / "graph.json").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [
