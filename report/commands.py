@@ -12,16 +12,25 @@ from backprop.errors import UserError
 
 
 def build(config: RunConfig, args: argparse.Namespace) -> int:
-    """Compute the run for `config` and write its files to --out; print a summary."""
+    """Compute the run for `config`, write its files and report to --out; print a summary."""
     from backprop.files import prepare_folder
 
     out = prepare_folder(args.out)  # an unwritable folder fails before any work
-    err = Console(stderr=True, quiet=args.quiet, highlight=False)
-    from backprop.files import write_run_files
-    from backprop.run import compute_run
+    from report.build import start_report
+    from report.progress import Stages
 
-    run = compute_run(config, stage=lambda name: err.print(f"[dim]·[/] {name}"))
-    written = write_run_files(run, out)
+    stages = Stages(Console(stderr=True, quiet=args.quiet, highlight=False))
+    report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
+    try:
+        from backprop.files import write_run_files
+        from backprop.run import compute_run
+
+        run = compute_run(config, stage=stages)
+        written = write_run_files(run, out)
+        written |= report.finish(run, stage=stages)
+    finally:
+        report.close()
+        stages.close()
     console = Console(highlight=False)
     console.print(summary_table(run))
     for diagnostic in run.diagnostics:

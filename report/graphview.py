@@ -1,0 +1,39 @@
+"""backprop.graph's Graph -> the graph chapter's plain data (report.model.GraphView)."""
+
+from __future__ import annotations
+
+from report.model import GraphNode, GraphView
+
+MISSING_MODULE = ("The graph module (backprop.graph) is not part of this build, so the "
+                  "computational graph is not drawn; update backprop-lab to get it.")
+
+
+def graph_view(graph: object | None) -> GraphView:
+    """The nodes, drawing and note of `graph`; None (no graph module) gives a placeholder."""
+    if graph is None:
+        return GraphView((), None, MISSING_MODULE, 0)
+    nodes = tuple(
+        GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
+                  tuple(node.outputs), tuple(_saved(s) for s in node.saved), node.explanation,
+                  node.formula, tuple(tuple(step) for step in node.steps))
+        for node in graph.nodes)
+    backward = sum(node.kind in ("backward", "accumulate") for node in nodes)
+    return GraphView(nodes, graph.svg, graph.note if graph.svg is None else None, backward)
+
+
+def _saved(saved: object) -> str:
+    """`mat2 = W3 (10×10)`: a saved value's name, meaning and shape."""
+    shape = "" if saved.shape is None else f" ({'×'.join(map(str, saved.shape)) or 'scalar'})"
+    return f"{saved.name} = {saved.meaning}{shape}"
+
+
+def node_groups(view: GraphView, n: int) -> list[tuple[str, list[GraphNode]]]:
+    """The nodes grouped for the table: the loss's first, then layers n down to 1."""
+    groups = []
+    for layer in (None, *range(n, 0, -1)):
+        members = [node for node in view.nodes if node.layer == layer]
+        if members:
+            heading = ("The loss" if layer is None else
+                       f"Layer {layer}" + (" (output)" if layer == n else ""))
+            groups.append((heading, members))
+    return groups
