@@ -42,7 +42,7 @@ from report.notes import collect_notes
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def collect(run: Run, graph: object, folder: Path, companions: dict[str, Run]) -> Report:
+def collect(run: Run, graph: object, folder: Path, companions: dict) -> Report:
     """The Report for `run`: `graph` is backprop.graph's Graph (or None), `folder` has its files."""
     from report.graphview import graph_view
 
@@ -62,6 +62,7 @@ def collect(run: Run, graph: object, folder: Path, companions: dict[str, Run]) -
         y=tuple(_fmt(v) for v in run.problem.y[:MAX_BATCH_ROWS, 0].tolist()),
         y_pred=tuple(_fmt(v) for v in run.manual.y_pred[:MAX_BATCH_ROWS, 0].tolist()),
         loss=_fmt(float(run.manual.loss)),
+        loss_exact=repr(float(run.manual.loss)),
         layers=tuple(_layer(run, k) for k in range(1, n + 1)),
         blocks=tuple(_block(run, name, k) for k in shown_layers(n) if k is not None
                      for name in (f"W{k}", f"b{k}")),
@@ -163,7 +164,8 @@ def _heat(run: Run, k: int) -> Heat:
                 tuple(tuple(row) for row in corner.tolist()), max_abs)
 
 
-def _scale(run: Run, label: str) -> Scale:
+def _scale(run, label: str) -> Scale:
+    """Max |dL/dW_k| per layer of a Run or a notes Companion (both have .autograd)."""
     return Scale(label, tuple(float(g.double().abs().max()) for g in run.autograd.grad_W))
 
 

@@ -130,8 +130,9 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
     WeasyPrint a tenth of a second to draw, one image almost nothing.
     """
     cells = max(max(len(h.values), len(h.values[0])) for h in heats)
-    per_row = max(1, min(len(heats), int((width + 10) // (min(cells, 32) * 5.5 + 14))))
-    box = (width - (per_row - 1) * 10) / per_row
+    # Tiles of 6 units a cell, between 40 and 84 wide: 32 x 32 grids stay on one page.
+    box = min(max(cells * 6.0, 40.0), 84.0)
+    per_row = max(1, min(len(heats), int((width + 10) // (box + 10))))
     cell = box / cells
     row_height = box + 20
     rows = math.ceil(len(heats) / per_row)

@@ -197,6 +197,7 @@ class Report:
     y: tuple[str, ...]
     y_pred: tuple[str, ...]
     loss: str
+    loss_exact: str                # as run.json writes it: every digit of the float
     layers: tuple[Layer, ...]
     blocks: tuple[Block, ...]      # W1, b1, W2, ... for the shown layers
     heats: tuple[Heat, ...]        # every layer

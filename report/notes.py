@@ -5,12 +5,15 @@ companion runs of neighbouring configs (the other init; a seed whose output ReLU
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
+from backprop.autograd import reference_pass
 from backprop.compare import compare, significant
 from backprop.config import RunConfig
 from backprop.homework import homework_label, homework_pass
-from backprop.problem import make_problem
-from backprop.run import Run, compute_run
+from backprop.problem import Problem, make_problem
+from backprop.run import Run
+from backprop.trace import Trace
 from report.model import Notes
 
 DEAD_SEARCH = 64   # seeds tried when looking for a dead output unit
@@ -26,9 +29,22 @@ def companion_configs(config: RunConfig) -> dict[str, RunConfig]:
     return found
 
 
-def companion_runs(config: RunConfig) -> dict[str, Run]:
-    """compute_run of every companion config."""
-    return {name: compute_run(c) for name, c in companion_configs(config).items()}
+@dataclass(frozen=True)
+class Companion:
+    """A neighbouring config's problem and its gradients by autograd (no other checks)."""
+
+    config: RunConfig
+    problem: Problem
+    autograd: Trace
+
+
+def companion_runs(config: RunConfig) -> dict[str, Companion]:
+    """The reference pass of every companion config: all the notes quote of them."""
+    found = {}
+    for name, other in companion_configs(config).items():
+        problem = make_problem(other)
+        found[name] = Companion(other, problem, reference_pass(problem)[0])
+    return found
 
 
 def dead_seed(config: RunConfig) -> int | None:
@@ -42,7 +58,7 @@ def dead_seed(config: RunConfig) -> int | None:
     return None
 
 
-def collect_notes(run: Run, companions: dict[str, Run]) -> Notes:
+def collect_notes(run: Run, companions: dict[str, Companion]) -> Notes:
     """Notes for `run`, quoting `companions` (from companion_runs)."""
     problem, trace = run.problem, run.manual
     y_code = homework_label(problem.x)
@@ -68,7 +84,7 @@ def collect_notes(run: Run, companions: dict[str, Run]) -> Notes:
         homework_agrees=agrees,
         homework_label_max=significant(_max_abs(coded)),
         dead_seed=dead.config.seed if dead else None,
-        dead_z_out=significant(float(dead.manual.z[-1][0, 0])) if dead else "",
+        dead_z_out=significant(float(dead.autograd.z[-1][0, 0])) if dead else "",
         dead_autograd_max=significant(dead_max),
         dead_homework_max=significant(dead_homework),
         other_init=other_name.removeprefix("init="),

@@ -25,14 +25,14 @@ def _cells(values: Sequence[str], flags: Sequence[bool] = (), css: str = "") -> 
 
 def gradient_pair(block: Block) -> Markup:
     """dL/dP row by row, autograd's line above the hand-written one; differences in red."""
-    label = 12
+    label = 13
     head = " " * label + " ".join(f"{f'j={j}':>{WIDTH}}" for j in
                                   range(1, len(block.autograd[0]) + 1))
     lines = [escape(head)]
     for i, (auto, mine, differ) in enumerate(
             zip(block.autograd, block.manual, block.differ, strict=True), 1):
-        lines.append(f"{f'i={i}':<4}{'autograd':<{label - 4}}" + _cells(auto, differ, "differ"))
-        lines.append(f"{'':<4}{'by hand':<{label - 4}}" + _cells(mine, differ, "differ"))
+        lines.append(f"{f'i={i}':<5}{'autograd':<{label - 5}}" + _cells(auto, differ, "differ"))
+        lines.append(f"{'':<5}{'by hand':<{label - 5}}" + _cells(mine, differ, "differ"))
     return Markup("\n".join(lines))
 
 
@@ -61,7 +61,7 @@ def dat_excerpt(text: str, max_chars: int, max_lines: int = MAX_DAT_LINES) -> tu
     shown, cut = [], False
     for line in lines[:max_lines]:
         if len(line) > max_chars:
-            line, cut = line[:max_chars - 1].rstrip() + " …", True
+            line, cut = line[:max_chars - 2].rstrip() + " …", True
         shown.append(line)
     return "\n".join(shown), max(len(lines) - max_lines, 0), cut
 
