@@ -62,13 +62,11 @@ def compute_report(run, folder: Path, stage: Stage, graph: object | None = None)
     return collect(run, graph, folder, companions)
 
 
-def graph_of(run, stage: Stage) -> object | None:
-    """backprop.graph's Graph of the run, or None while that module is not installed."""
+def graph_of(run, stage: Stage):
+    """backprop.graph's Graph of the run's loss."""
+    from backprop.graph import graph_of_run
+
     stage("graph")
-    try:
-        from backprop.graph import graph_of_run
-    except ImportError:
-        return None
     return graph_of_run(run)
 
 

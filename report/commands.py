@@ -23,11 +23,16 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
     report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
     try:
         from backprop.files import write_run_files
+        from backprop.graph import graph_of_run
         from backprop.run import compute_run
+        from report.graph_cmd import write_run_graph
 
         run = compute_run(config, stage=stages)
         written = write_run_files(run, out)
-        written |= report.finish(run, stage=stages)
+        stages("graph")
+        graph = graph_of_run(run)
+        written.update(write_run_graph(run, out, graph))
+        written |= report.finish(run, stage=stages, graph=graph)
     finally:
         report.close()
         stages.close()

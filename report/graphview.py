@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from report.model import GraphNode, GraphView
 
-MISSING_MODULE = ("The graph module (backprop.graph) is not part of this build, so the "
-                  "computational graph is not drawn; update backprop-lab to get it.")
-
-
-def graph_view(graph: object | None) -> GraphView:
-    """The nodes, drawing and note of `graph`; None (no graph module) gives a placeholder."""
-    if graph is None:
-        return GraphView((), None, MISSING_MODULE, 0)
+def graph_view(graph) -> GraphView:
+    """The nodes, drawing and note of backprop.graph's `graph`."""
     nodes = tuple(
         GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
                   tuple(node.outputs), tuple(_saved(s) for s in node.saved), node.explanation,
