@@ -8,8 +8,10 @@ def graph_view(graph) -> GraphView:
     """The nodes, drawing and note of backprop.graph's `graph`."""
     nodes = tuple(
         GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
-                  tuple(node.outputs), tuple(_saved(s) for s in node.saved), node.explanation,
-                  node.formula, tuple(tuple(step) for step in node.steps))
+                  tuple(node.outputs), tuple(_saved(s) for s in node.saved if s.shape is not None),
+                  node.explanation,
+                  node.formula, tuple(tuple(step) for step in node.steps),
+                  tuple(getattr(node, "saved_by", ())))
         for node in graph.nodes)
     backward = sum(node.kind in ("backward", "accumulate") for node in nodes)
     return GraphView(nodes, graph.svg, graph.note if graph.svg is None else None, backward)
@@ -21,13 +23,29 @@ def _saved(saved: object) -> str:
     return f"{saved.name} = {saved.meaning}{shape}"
 
 
+def first_of_each_kind(view: GraphView) -> list[GraphNode]:
+    """The first box of each label and kind, in number order: one to explain in full."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for node in view.nodes:
+        key = (node.kind, node.label if node.kind not in ("leaf",) else node.label[:1])
+        if key not in seen:
+            seen.add(key)
+            found.append(node)
+    return found
+
+
 def node_groups(view: GraphView, n: int) -> list[tuple[str, list[GraphNode]]]:
-    """The nodes grouped for the table: the loss's first, then layers n down to 1."""
+    """The boxes grouped for the table: the loss's, layers n down to 1, then saved tensors."""
     groups = []
+    drawn = [node for node in view.nodes if node.kind != "saved"]
     for layer in (None, *range(n, 0, -1)):
-        members = [node for node in view.nodes if node.layer == layer]
+        members = [node for node in drawn if node.layer == layer]
         if members:
             heading = ("The loss" if layer is None else
                        f"Layer {layer}" + (" (output)" if layer == n else ""))
             groups.append((heading, members))
+    saved = [node for node in view.nodes if node.kind == "saved"]
+    if saved:
+        groups.append(("Saved tensors (drawn in graph-saved.svg)", saved))
     return groups

@@ -6,6 +6,7 @@ so it can run in a process that never imports torch (see `report.worker`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_COLS = 10          # values per shown row; wider tensors are cut to an excerpt
@@ -15,6 +16,7 @@ EDGE_LAYERS = 4        # ... this many at each end
 MAX_BATCH_ROWS = 4     # data points shown in the tables of x and y
 MAX_HEAT = 32          # heatmap cells per side
 MAX_DAT_LINES = 60     # lines of a .dat file shown as an excerpt
+_FIRST_SENTENCE = re.compile(r"(.+?[.:])(?=\s+[A-Z#(]|$)", re.S)
 
 
 def shown_layers(n: int) -> list[int | None]:
@@ -109,6 +111,13 @@ class GraphNode:
     explanation: str
     formula: str
     steps: tuple[tuple[str, int | None], ...]
+    saved_by: tuple[int, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """The explanation's first sentence: what this very box is."""
+        found = _FIRST_SENTENCE.match(self.explanation)
+        return found.group(1) if found else self.explanation
 
 
 @dataclass(frozen=True)

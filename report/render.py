@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from backprop.config import DEFAULT_SEED, RunConfig
 from report import figures, listing, mathsvg, tables
 from report.equations import catalog
-from report.graphview import node_groups
+from report.graphview import first_of_each_kind, node_groups
 from report.model import Report, shown_layers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -153,7 +153,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
         "shown_layers": shown_layers(report.config["K"] + 1),
         "renderer_versions": renderer_versions(), "default_seed": DEFAULT_SEED,
         "lines_by_tag": lines_by_tag, "step_equation": STEP_EQUATION,
-        "node_groups": node_groups,
+        "node_groups": node_groups, "node_kinds": first_of_each_kind,
     }
     html = environment().get_template("report.html.j2").render(context)
     return numbering.resolve(html)

@@ -45,3 +45,16 @@ def test_a_report_file_that_cannot_be_written_is_one_sentence(tmp_path: Path, gr
     assert done.stderr.startswith("gradreport: cannot write ")
     assert "report.pdf" in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_without_dot_the_report_says_what_to_install_and_still_builds(
+        tmp_path: Path, gradreport) -> None:
+    done = gradreport("build", "--pdf", "-q", "-K", "2", "--out", str(tmp_path),
+                      env={"PATH": ""})
+    assert done.returncode == 0, done.stderr
+    assert "install the graphviz package" in done.stderr      # said, even with -q
+    page = (tmp_path / "report.html").read_text()
+    assert '<div class="placeholder"><b>The graph could not be drawn.</b>' in page
+    assert "apt-get install graphviz" in page
+    assert 'id="node-1"' in page                               # every box still explained
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")

@@ -109,25 +109,21 @@ def fake_graph(nodes: int, svg: str | None, note: str | None):
                            svg_saved=svg)
 
 
-@pytest.fixture(scope="module")
-def report_with_graph(default_built):
-    from report.graphview import graph_view
-
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 30">'
-           '<rect width="10" height="30"/></svg>')
-    return dataclasses.replace(default_built.report, graph=graph_view(fake_graph(12, svg, None)))
-
-
-def test_every_graph_node_is_in_the_node_table(report_with_graph) -> None:
-    page = render_html(report_with_graph)
+def test_every_graph_node_is_in_the_node_table(default_built) -> None:
+    nodes = default_built.report.graph.nodes
+    assert len(nodes) > 80                      # 80 drawn boxes and the saved tensors
+    page = default_built.html
     table = re.search(r'<table class="compact nodes" id="tab-nodes">.*?</table>', page, re.S)
     assert table
     numbers = [int(n) for n in re.findall(r'<tr id="node-(\d+)"><td class="num">\d+</td>',
                                           table.group(0))]
-    assert sorted(numbers) == list(range(1, 13))
-    assert "explains 7" in table.group(0) and "mat2 = W2 (10×10)" in table.group(0)
-    assert 'href="#eq-grad-W"' in table.group(0)
-    assert table.group(0).index(">The loss<") < table.group(0).index(">Layer 3<")
+    assert sorted(numbers) == [node.number for node in nodes]
+    rows = table.group(0)
+    assert rows.index(">The loss<") < rows.index(">Layer 11 (output)<") < rows.index(">Layer 1<")
+    assert 'href="#eq-grad-W"' in rows and 'href="#manual_pass-' in rows
+    kinds = re.search(r'<table class="compact kinds" id="tab-kinds">.*?</table>', page, re.S)
+    for label in ("MmBackward0", "AddBackward0", "ReluBackward0", "AccumulateGrad"):
+        assert f"<b>{label}</b>" in kinds.group(0)
 
 
 def test_missing_dot_leaves_a_placeholder_naming_what_to_install(default_built) -> None:
@@ -138,6 +134,7 @@ def test_missing_dot_leaves_a_placeholder_naming_what_to_install(default_built) 
     page = render_html(dataclasses.replace(default_built.report, graph=graph))
     assert '<div class="placeholder">' in page and note.replace("'", "&#39;") in page
     assert 'id="node-5"' in page                # the nodes are still explained
+    assert "graph.svg" not in page.split('id="fig-graph"')[1][:400]
 
 
 def test_homework_code_agrees_while_the_output_is_on_and_not_when_it_is_off() -> None:
