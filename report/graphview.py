@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from report.model import GraphNode, GraphView
 
+
 def graph_view(graph) -> GraphView:
     """The nodes, drawing and note of backprop.graph's `graph`."""
     nodes = tuple(
