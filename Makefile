@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml Makefile scripts/system-deps.sh
 	touch $@
 
 report: $(STAMP)
-	$(BIN)/gradreport build --out build
+	$(BIN)/gradreport build --pdf --out build
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

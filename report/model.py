@@ -16,7 +16,7 @@ EDGE_LAYERS = 4        # ... this many at each end
 MAX_BATCH_ROWS = 4     # data points shown in the tables of x and y
 MAX_HEAT = 32          # heatmap cells per side
 MAX_DAT_LINES = 60     # lines of a .dat file shown as an excerpt
-_FIRST_SENTENCE = re.compile(r"(.+?[.:])(?=\s+[A-Z#(]|$)", re.S)
+_FIRST_SENTENCE = re.compile(r"(.+?\.)(?=\s+[A-Z#(]|$)", re.S)
 
 
 def shown_layers(n: int) -> list[int | None]:
