@@ -41,6 +41,7 @@ class Worker:
                                        name="gradreport-render", daemon=True)
         self.process.start()
         child.close()
+        self.finished = False
 
     def render(self, report, stage: Callable[[str], None]) -> dict[str, Path]:
         """Send `report`, pass on the stages as they begin, and return the files written."""
@@ -52,7 +53,9 @@ class Worker:
                 raise RuntimeError("the report renderer stopped without a word") from None
             if kind == "stage":
                 stage(value)
-            elif kind == "done":
+                continue
+            self.finished = True
+            if kind == "done":
                 return value
             elif kind == "user-error":
                 raise RenderError(value)
@@ -60,12 +63,11 @@ class Worker:
                 raise RuntimeError(f"the report renderer failed:\n{value}")
 
     def close(self) -> None:
-        """End the worker: it has finished, or its report is no longer wanted."""
+        """End the worker: it has finished, or its report is no longer wanted (stop it)."""
         self.connection.close()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
+        if not self.finished:   # an error or Ctrl-C here: its work is not wanted
             self.process.terminate()
-            self.process.join()
+        self.process.join()
 
 
 def _serve(connection, parent_end, config: RunConfig, folder: Path, pdf: bool) -> None:
@@ -73,6 +75,8 @@ def _serve(connection, parent_end, config: RunConfig, folder: Path, pdf: bool) -
 
     parent_end.close()   # else the parent closing its end would never reach us as EOF
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    # Stopped by the parent: unwind, so atomic_write removes its temporary file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     with contextlib.suppress(Exception):   # the same error comes back, reported, when rendering
         prepare(config, pdf)

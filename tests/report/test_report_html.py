@@ -107,11 +107,9 @@ def test_live_network_has_no_banner(default_built) -> None:
 
 
 def test_float64_and_batch_build(tmp_path: Path, build_in_process) -> None:
-    from report.pdf import layout
-
     built = build_in_process(RunConfig(dtype="float64", batch=3), tmp_path)
     page = built.html
     assert "float64" in page and "the first data point" in page
     assert "x[3]" in page                       # every data point of a small batch is shown
     assert "summed over the 3 data points" in page
-    assert len(layout(page).pages) > 10
+    assert "17 significant digits" in page

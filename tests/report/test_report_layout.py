@@ -53,6 +53,15 @@ def test_large_network_report_has_no_box_outside_its_page(large_layout) -> None:
     assert outside(large_layout) == []
 
 
+def test_float64_batch_report_has_no_box_outside_its_page(tmp_path, build_in_process) -> None:
+    from backprop.config import RunConfig
+
+    built = build_in_process(RunConfig(dtype="float64", batch=3), tmp_path)
+    document = layout(built.html)
+    assert len(document.pages) > 10
+    assert outside(document) == []
+
+
 def test_the_walk_finds_a_box_that_is_too_wide() -> None:
     html = ('<style>@page { size: A4; margin: 20mm }</style>'
             '<pre style="white-space: pre">' + "x" * 400 + "</pre>")
