@@ -22,10 +22,11 @@ Stage = Callable[[str], None]
 
 def prepare(config: RunConfig, pdf: bool) -> None:
     """Import the renderer and do the work that needs only the config: equations, templates."""
-    from report import mathsvg, render
+    from report import listing, mathsvg, render
     from report.equations import catalog
 
     render.environment().get_template("report.html.j2")
+    listing.warm()
     mathsvg.warm(list(catalog(config).values()))
     if pdf:
         from report.pdf import warm

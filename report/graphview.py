@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from report.model import GraphNode, GraphView
+from report.model import GraphNode, GraphView, omitted_layers, shown_layers
 
 
 def graph_view(graph) -> GraphView:
@@ -37,16 +37,28 @@ def first_of_each_kind(view: GraphView) -> list[GraphNode]:
 
 
 def node_groups(view: GraphView, n: int) -> list[tuple[str, list[GraphNode]]]:
-    """The boxes grouped for the table: the loss's, layers n down to 1, then saved tensors."""
-    groups = []
+    """The boxes grouped for the table: the loss's, layers n down to 1, then saved tensors.
+
+    A deep network's middle layers are one group with no rows, whose heading says which
+    boxes it stands for: they are the same kinds of box, and graph.json lists them all.
+    """
+    shown = {*shown_layers(n), None}   # None: the loss's boxes
+    gap = omitted_layers(n)
+    groups: list[tuple[str, list[GraphNode]]] = []
     drawn = [node for node in view.nodes if node.kind != "saved"]
     for layer in (None, *range(n, 0, -1)):
         members = [node for node in drawn if node.layer == layer]
-        if members:
+        if gap and layer == gap[1]:
+            left_out = [node.number for node in drawn
+                        if node.layer is not None and gap[0] <= node.layer <= gap[1]]
+            groups.append((f"Layers {gap[1]} down to {gap[0]}: {len(left_out)} boxes of the "
+                           f"same kinds, numbered {min(left_out)}–{max(left_out)}, "
+                           "left out here (graph.json has them all)", []))
+        if members and layer in shown:
             heading = ("The loss" if layer is None else
                        f"Layer {layer}" + (" (output)" if layer == n else ""))
             groups.append((heading, members))
-    saved = [node for node in view.nodes if node.kind == "saved"]
+    saved = [node for node in view.nodes if node.kind == "saved" and node.layer in shown]
     if saved:
         groups.append(("Saved tensors (drawn in graph-saved.svg)", saved))
     return groups

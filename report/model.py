@@ -19,6 +19,11 @@ MAX_DAT_LINES = 60     # lines of a .dat file shown as an excerpt
 _FIRST_SENTENCE = re.compile(r"(.+?\.)(?=\s+[A-Z#(]|$)", re.S)
 
 
+def omitted_layers(n: int) -> tuple[int, int] | None:
+    """The first and last layer left out by shown_layers(n), or None."""
+    return (EDGE_LAYERS + 1, n - EDGE_LAYERS) if n > MAX_LAYERS else None
+
+
 def shown_layers(n: int) -> list[int | None]:
     """The layers shown one by one, 1..n, with None where a run of layers is left out."""
     if n <= MAX_LAYERS:
@@ -95,6 +100,16 @@ class Compared:
     fd_total: int
     fd_kinks: int
     fd_max_rel_error: str
+
+    @property
+    def layer(self) -> int:
+        """The layer of W_k or b_k."""
+        return int(self.name[1:])
+
+    @property
+    def clean(self) -> bool:
+        """Agrees, bit for bit, and finite differences agree: nothing to look at."""
+        return self.agree and self.bitwise and self.fd_agree and not self.nonfinite
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from backprop.config import DEFAULT_SEED, RunConfig
 from report import figures, listing, mathsvg, tables
 from report.equations import catalog
 from report.graphview import first_of_each_kind, node_groups
-from report.model import Report, shown_layers
+from report.model import Report, omitted_layers, shown_layers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TITLE = "Backpropagation, by autograd and by hand"
@@ -150,7 +150,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,
         "equation": equation, "math": lambda tex: mathsvg.typeset(tex).html(),
         "figures": figures, "tables": tables, "listing": listing, "svg_image": svg_image,
-        "shown_layers": shown_layers(report.config["K"] + 1),
+        "shown_layers": shown_layers(report.config["K"] + 1), "omitted_layers": omitted_layers,
         "renderer_versions": renderer_versions(), "default_seed": DEFAULT_SEED,
         "lines_by_tag": lines_by_tag, "step_equation": STEP_EQUATION,
         "node_groups": node_groups, "node_kinds": first_of_each_kind,

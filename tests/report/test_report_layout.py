@@ -76,6 +76,16 @@ def test_large_network_tables_are_cut_to_excerpts(large_built) -> None:
     assert "torch_autograd.dat" in html
     # The first layers' blocks are shown, a middle layer's is not.
     assert 'id="appendix-W1"' in html and 'id="appendix-W20"' not in html
+    # Long tables: the layers, the comparison and the graph's boxes are excerpts too.
+    assert "layers 5–37: hidden, 32 × 32 each" in html
+    assert "dL/dW5 … dL/db37: 66 gradients" in html
+    assert "<td>dL/dW20</td>" not in html and "<td>dL/dW38</td>" in html
+    assert "Layers 37 down to 5: 231 boxes of the same kinds" in html
+    shown = {n.number for n in large_built.report.graph.nodes if n.layer in (None, 1, 41)}
+    for number in shown:
+        assert f'<tr id="node-{number}">' in html
+    middle = [n.number for n in large_built.report.graph.nodes if n.layer == 20]
+    assert middle and f'<tr id="node-{middle[0]}">' not in html
 
 
 def test_layout_logs_no_warning(default_built, caplog: pytest.LogCaptureFixture) -> None:

@@ -154,3 +154,18 @@ def test_homework_code_agrees_while_the_output_is_on_and_not_when_it_is_off() ->
     assert torch.allclose(homework_label(problem.x), problem.x.pow(2).sum() / 2)
     assert not torch.equal(homework_pass(problem, code_label=True)["W1"],
                            homework_pass(problem)["W1"])
+
+
+def test_every_diagnostic_is_said_and_only_severe_ones_get_the_banner(default_built) -> None:
+    import dataclasses
+
+    message = "Every unit of hidden layer 3 is off, so no gradient flows below it."
+    report = dataclasses.replace(default_built.report, diagnostics=(("dead-layer", message),))
+    page = render_html(report)
+    assert '<div class="notice"><strong>Note (dead-layer).</strong> ' + message in page
+    assert 'class="banner"' not in page
+    overflow = "Values overflowed to inf or nan from layer 56 on."
+    report = dataclasses.replace(default_built.report, banner=(overflow,),
+                                 diagnostics=(("overflow", overflow),))
+    page = render_html(report)
+    assert "These numbers overflowed." in page and page.count(overflow) == 3
