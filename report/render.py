@@ -42,7 +42,7 @@ KINDS = {"chapter": "Chapter", "figure": "Figure", "table": "Table", "equation":
 STEP_EQUATION = {"z": "eq-layer", "mask": "eq-mask", "h": "eq-relu", "loss": "eq-loss",
                  "grad_y_pred": "eq-grad-out", "delta": "eq-delta", "grad_W": "eq-grad-W",
                  "grad_b": "eq-grad-b", "grad_h": "eq-grad-h"}
-_PLACEHOLDER = re.compile(r"@@ref:([\w-]+)@@")
+_PLACEHOLDER = re.compile(r"@@(ref|text):([\w-]+)@@")
 
 
 @dataclass
@@ -69,9 +69,9 @@ class Numbering:
         return number
 
     def resolve(self, html: str) -> str:
-        """Fill every `ref` placeholder with a link carrying the target's number."""
+        """Fill every placeholder: `ref` with a link carrying the number, `text` with it bare."""
         def link(match: re.Match) -> str:
-            ident = match.group(1)
+            form, ident = match.group(1), match.group(2)
             if ident not in self.labels:
                 raise KeyError(f"reference to {ident!r}, which is never labelled")
             kind, number = self.labels[ident]
@@ -81,7 +81,7 @@ class Numbering:
                 text = f"Appendix {number}"
             else:
                 text = f"{KINDS[kind]} {number}"
-            return f'<a class="ref" href="#{ident}">{text}</a>'
+            return text if form == "text" else f'<a class="ref" href="#{ident}">{text}</a>'
         return _PLACEHOLDER.sub(link, html)
 
 
@@ -142,12 +142,16 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
     def ref(ident: str) -> Markup:
         return Markup(f"@@ref:{ident}@@")
 
+    def ref_text(ident: str) -> Markup:   # the number alone: a link is a box to lay out
+        return Markup(f"@@text:{ident}@@")
+
     css = stylesheet if stylesheet is not None else (TEMPLATES / "report.css").read_text("utf-8")
     lines_by_tag = {step.tag: step.line for step in report.steps}
     context = {
         "r": report, "title": TITLE, "chapters": CHAPTERS, "n": report.config["K"] + 1,
         "css": Markup(css + "\n" + listing.css()),
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,
+        "ref_text": ref_text,
         "equation": equation, "math": lambda tex: mathsvg.typeset(tex).html(),
         "figures": figures, "tables": tables, "listing": listing, "svg_image": svg_image,
         "shown_layers": shown_layers(report.config["K"] + 1), "omitted_layers": omitted_layers,

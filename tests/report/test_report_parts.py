@@ -31,6 +31,7 @@ def test_numbering_counts_per_chapter_and_resolves_forward_references() -> None:
     assert numbering.resolve(early) == ('see <a class="ref" href="#fig-b">Figure 2.2</a> and '
                                         '<a class="ref" href="#ch-network">Chapter 2</a>')
     assert numbering.resolve("@@ref:eq-x@@") == '<a class="ref" href="#eq-x">(3.1)</a>'
+    assert numbering.resolve("@@text:fig-c@@ and @@text:ch-forward@@") == "Figure 3.1 and Chapter 3"
     with pytest.raises(KeyError):
         numbering.resolve("@@ref:nowhere@@")
     with pytest.raises(ValueError):
@@ -120,7 +121,9 @@ def test_every_graph_node_is_in_the_node_table(default_built) -> None:
     assert sorted(numbers) == [node.number for node in nodes]
     rows = table.group(0)
     assert rows.index(">The loss<") < rows.index(">Layer 11 (output)<") < rows.index(">Layer 1<")
-    assert 'href="#eq-grad-W"' in rows and 'href="#manual_pass-' in rows
+    grad_W = re.search(r'id="eq-grad-W">.*?\((\d+\.\d+)\)</span>', page, re.S).group(1)
+    line = default_built.report.steps[[s.tag for s in default_built.report.steps].index("grad_W")].line
+    assert f"({grad_W}) line {line}" in rows
     kinds = re.search(r'<table class="compact kinds" id="tab-kinds">.*?</table>', page, re.S)
     for label in ("MmBackward0", "AddBackward0", "ReluBackward0", "AccumulateGrad"):
         assert f"<b>{label}</b>" in kinds.group(0)
