@@ -122,7 +122,7 @@ def test_every_graph_node_is_in_the_node_table(default_built) -> None:
     rows = table.group(0)
     assert rows.index(">The loss<") < rows.index(">Layer 11 (output)<") < rows.index(">Layer 1<")
     grad_W = re.search(r'id="eq-grad-W">.*?\((\d+\.\d+)\)</span>', page, re.S).group(1)
-    line = default_built.report.steps[[s.tag for s in default_built.report.steps].index("grad_W")].line
+    line = next(s.line for s in default_built.report.steps if s.tag == "grad_W")
     assert f"({grad_W}) line {line}" in rows
     kinds = re.search(r'<table class="compact kinds" id="tab-kinds">.*?</table>', page, re.S)
     for label in ("MmBackward0", "AddBackward0", "ReluBackward0", "AccumulateGrad"):
