@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def collect(run: Run, graph: object, folder: Path, companions: dict) -> Report:
-    """The Report for `run`: `graph` is backprop.graph's Graph (or None), `folder` has its files."""
+    """The Report for `run`: `graph` is backprop.graph's Graph of it, `folder` has its files."""
     from report.graphview import graph_view
 
     config = run.config
