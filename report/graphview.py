@@ -11,8 +11,7 @@ def graph_view(graph) -> GraphView:
         GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
                   tuple(node.outputs), tuple(_saved(s) for s in node.saved if s.shape is not None),
                   node.explanation,
-                  node.formula, tuple(tuple(step) for step in node.steps),
-                  tuple(getattr(node, "saved_by", ())))
+                  node.formula, tuple(tuple(step) for step in node.steps))
         for node in graph.nodes)
     backward = sum(node.kind in ("backward", "accumulate") for node in nodes)
     return GraphView(nodes, graph.svg, graph.note if graph.svg is None else None, backward)

@@ -126,7 +126,6 @@ class GraphNode:
     explanation: str
     formula: str
     steps: tuple[tuple[str, int | None], ...]
-    saved_by: tuple[int, ...] = ()
 
     @property
     def summary(self) -> str:
