@@ -58,8 +58,9 @@ def run_script(path: Path) -> dict[str, object]:
     argv, syspath, cwd = sys.argv[:], sys.path[:], os.getcwd()
     sys.argv = [str(path)]
     sys.path.insert(0, str(path.resolve().parent))  # its own modules import, as with python
+    exits: list[int] = []  # os._exit calls, also from the script's threads
     try:
-        with _os_exit_raises():
+        with _os_exit_raises(exits):
             exec(code, namespace)
     except SystemExit as stop:
         _check_exit(path, stop.code)
@@ -70,6 +71,8 @@ def run_script(path: Path) -> dict[str, object]:
     finally:
         sys.argv, sys.path[:] = argv, syspath
         _return_to(cwd, path)
+    if exits:  # called in another thread, where SystemExit ends only that thread
+        _check_exit(path, exits[0])
     return namespace
 
 
@@ -86,23 +89,24 @@ def _check_exit(path: Path, code: object) -> None:
     """Nothing for a successful exit; GraphError saying how the script stopped otherwise."""
     if code is None or code == 0:
         return
-    if isinstance(code, int):
-        raise GraphError(f"{path} exited with status {code}")
+    if isinstance(code, int):  # sys.exit(True) exits with status 1
+        raise GraphError(f"{path} exited with status {int(code)}")
     raise GraphError(f"{path} stopped: {code}")  # sys.exit("message") prints the message
 
 
 @contextmanager
-def _os_exit_raises() -> Iterator[None]:
+def _os_exit_raises(calls: list[int]) -> Iterator[None]:
     """While the script runs, os._exit(n) raises SystemExit(n) instead of ending us silently.
 
-    Only in this process: a child forked by the script (multiprocessing, DataLoader workers)
-    must still end for real when it calls os._exit.
+    Each status is appended to `calls`. Only in this process: a child the script forks
+    (multiprocessing, DataLoader workers) must still end for real when it calls os._exit.
     """
     real_exit, pid = os._exit, os.getpid()
 
     def exit_(code: int) -> None:
         if os.getpid() != pid:
             real_exit(code)
+        calls.append(code)
         raise SystemExit(code)
 
     os._exit = exit_

@@ -147,6 +147,8 @@ def test_a_graph_after_backward_still_gets_its_records(tmp_path):
     ("import sys\nsys.exit(3)\n", "loss", "exited with status 3"),
     ("import sys\nsys.exit('bad thing happened')\n", "loss", "user.py stopped: bad thing happened"),
     ("import os\nos._exit(4)\n", "loss", "user.py exited with status 4"),
+    ("import sys\nsys.exit(True)\n", "loss", "user.py exited with status 1"),
+
     ("class Stop(BaseException):\n    pass\nraise Stop('custom stop')\n", "loss",
      "failed at line 3: Stop: custom stop"),
     ("x = 1\0\n", "loss", "user.py is not"),
@@ -157,6 +159,20 @@ def test_script_problems_are_one_sentence(tmp_path, text, var, message):
     assert message in str(err.value) and "\n" not in str(err.value)
     assert "None" not in str(err.value)  # no "at line None" for a file with null bytes
     assert os._exit is posix._exit  # the script's os._exit is ours no more
+
+
+# A SystemExit ends only its thread, as Python does; pytest's thread hook reports it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_os_exit_in_a_thread_of_the_script_ends_the_script(tmp_path):
+    text = """
+        import os, threading, torch
+        t = threading.Thread(target=os._exit, args=(6,))
+        t.start()
+        t.join()
+        loss = torch.ones(2, requires_grad=True).sum()
+    """
+    with pytest.raises(GraphError, match=r"user\.py exited with status 6"):
+        graph_of_script(script(tmp_path, text))
 
 
 def test_a_keyboard_interrupt_in_the_script_reaches_the_caller(tmp_path):
