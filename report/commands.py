@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
+
+if TYPE_CHECKING:  # imports torch; the command line must not before its options are checked
+    from backprop.run import Run
 
 
 def build(config: RunConfig, args: argparse.Namespace) -> int:
@@ -28,9 +33,9 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
         from report.graph_cmd import write_run_graph
 
         run = compute_run(config, stage=stages)
-        written = write_run_files(run, out)
         stages("graph")
-        graph = graph_of_run(run)
+        graph = graph_of_run(run)  # before any file is written: it may fail
+        written = write_run_files(run, out)
         written.update(write_run_graph(run, out, graph))
         written |= report.finish(run, stage=stages, graph=graph)
     finally:
@@ -41,43 +46,74 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
     for diagnostic in run.diagnostics:
         console.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
     console.print(verdict(run))
-    console.print("wrote " + ", ".join(str(path) for path in written.values()))
+    console.print("wrote " + escape(", ".join(str(path) for path in written.values())))
     return 0
 
 
-def summary_table(run) -> Table:
+def summary_table(run: Run) -> Table:
     """Per parameter: agreement at 5 digits, max relative error, bits, finite differences."""
     table = Table(title=f"Hand-written vs autograd, {run.config.describe()}",
                   title_justify="left")
     for header in ("param", "shape", f"agree @{run.comparison[0].digits}", "max rel err",
                    "bitwise", "finite diff"):
         table.add_column(header, justify="left" if header in ("param", "shape") else "right")
-    for agreement, check in zip(run.comparison, run.fd.params):
-        fd = "yes" if check.agree else "[red]NO[/]"
+    for agreement, check in zip(run.comparison, run.fd.params, strict=True):
+        fd = {"agree": "yes", "differ": "[red]NO[/]", "unresolved": "unresolved"}[check.status]
+        notes = []
         if check.checked < check.total:
-            fd += f" ({check.checked}/{check.total})"
+            notes.append(f"{check.checked}/{check.total} checked")
         if check.kinks:
-            fd += f" {check.kinks} kink{'s' if check.kinks > 1 else ''}"
+            notes.append(f"{check.kinks} kink{'s' if check.kinks > 1 else ''}")
+        if check.unresolved:
+            notes.append(f"{check.unresolved} lost in rounding")
         table.add_row(
-            agreement.name, "x".join(map(str, agreement.shape)),
-            "yes" if agreement.agree else f"[red]NO ({agreement.differ})[/]",
-            f"{agreement.max_rel_error:.1e}",
-            "yes" if agreement.bitwise else "no",
-            fd)
+            agreement.name, "x".join(map(str, agreement.shape)), _agree_cell(agreement),
+            f"{agreement.max_rel_error:.1e}", "yes" if agreement.bitwise else "no",
+            fd + (f" ({', '.join(notes)})" if notes else ""))
     return table
 
 
-def verdict(run) -> str:
+def _agree_cell(agreement) -> str:
+    if agreement.agree:
+        return "yes"
+    parts = [f"{agreement.differ} differ"] if agreement.differ else []
+    parts += [f"{agreement.nonfinite} inf/nan"] if agreement.nonfinite else []
+    return f"[red]NO ({', '.join(parts)})[/]"
+
+
+def verdict(run: Run) -> str:
     """One line: do the passes agree, and do finite differences back them?"""
-    n, digits = len(run.comparison), run.comparison[0].digits
-    if run.agree:
+    return agreement_sentence(run.comparison) + "; " + _fd_sentence(run) + "."
+
+
+def agreement_sentence(results) -> str:
+    """'All 22 gradients agree at 5 significant digits ...', or what keeps them from it."""
+    n, digits = len(results), results[0].digits
+    if all(r.agree for r in results):
         text = f"All {n} gradients agree at {digits} significant digits"
-        text += " and are bit-for-bit identical" if run.bitwise else ""
-    else:
-        bad = sum(not a.agree for a in run.comparison)
-        text = f"[red]{bad} of {n} gradients differ at {digits} significant digits[/]"
-    fd = "agree" if run.fd.agree else "[red]DISAGREE[/]"
-    return f"{text}; finite differences (float64) {fd}."
+        return text + (" and are bit-for-bit identical" if all(r.bitwise for r in results)
+                       else "")
+    parts = []
+    differ = [r.name for r in results if r.differ]
+    if differ:
+        parts.append(f"{len(differ)} of {n} gradients differ at {digits} significant digits "
+                     f"({escape(', '.join(differ[:8]))}{', ...' if len(differ) > 8 else ''})")
+    broken = [r.name for r in results if r.nonfinite]
+    if broken:
+        parts.append(f"{len(broken)} of {n} gradients hold inf or nan, which have no digits "
+                     "to agree on")
+    return "[red]" + " and ".join(parts) + "[/]"
+
+
+def _fd_sentence(run: Run) -> str:
+    fd = run.fd
+    if not fd.agree:
+        return "finite differences (float64) [red]DISAGREE[/]"
+    if fd.resolved == 0:
+        return "finite differences (float64) could not judge any entry"
+    judged = ("" if fd.resolved == fd.checked else
+              f" on all {fd.resolved} entries they could judge, of {fd.checked} checked")
+    return f"finite differences (float64) agree{judged}"
 
 
 def compare(first: str, second: str, digits: int) -> int:
@@ -91,26 +127,19 @@ def compare(first: str, second: str, digits: int) -> int:
                   for k, va in a.config.as_dict().items() if va != b.config.as_dict()[k]]
         raise UserError(f"{first} and {second} come from different runs "
                         f"({', '.join(fields)}), so their gradients cannot be compared")
-    table = Table(title=f"{first} ({a.pass_name}) vs {second} ({b.pass_name})",
+    table = Table(title=escape(f"{first} ({a.pass_name}) vs {second} ({b.pass_name})"),
                   title_justify="left")
-    for header in ("param", "shape", f"agree @{digits}", "differ", "max abs err",
+    for header in ("param", "shape", f"agree @{digits}", "differ", "inf/nan", "max abs err",
                    "max rel err", "bitwise"):
         table.add_column(header, justify="left" if header in ("param", "shape") else "right")
     results = [compare_tensors(name, a.gradients[name], b.gradients[name], digits)
                for name in a.gradients]
     for r in results:
         table.add_row(r.name, "x".join(map(str, r.shape)),
-                      "yes" if r.agree else "[red]NO[/]", str(r.differ),
+                      "yes" if r.agree else "[red]NO[/]", str(r.differ), str(r.nonfinite),
                       f"{r.max_abs_error:.3e}", f"{r.max_rel_error:.3e}",
                       "yes" if r.bitwise else "no")
     console = Console(highlight=False)
     console.print(table)
-    differ = [r.name for r in results if not r.agree]
-    if differ:
-        console.print(f"[red]{len(differ)} of {len(results)} parameters differ at {digits} "
-                      f"significant digits: {', '.join(differ)}.[/]")
-        return 1
-    identical = sum(r.bitwise for r in results)
-    console.print(f"All {len(results)} parameters agree at {digits} significant digits "
-                  f"({identical} bit-for-bit identical).")
-    return 0
+    console.print(agreement_sentence(results) + ".")
+    return 0 if all(r.agree for r in results) else 1

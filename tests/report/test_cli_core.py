@@ -49,8 +49,8 @@ def test_compare_agreeing_files(built):
     out, _ = built
     result = gradreport("compare", out / "torch_autograd.dat", out / "my_autograd.dat")
     assert result.returncode == 0
-    assert "All 22 parameters agree at 5 significant digits (22 bit-for-bit identical)." in (
-        result.stdout)
+    assert ("All 22 gradients agree at 5 significant digits and are bit-for-bit identical."
+            in result.stdout)
 
 
 def test_compare_differing_files(built, tmp_path):
@@ -64,7 +64,7 @@ def test_compare_differing_files(built, tmp_path):
     changed.write_text("\n".join(lines) + "\n")
     result = gradreport("compare", out / "torch_autograd.dat", changed)
     assert result.returncode == 1
-    assert "1 of 22 parameters differ at 5 significant digits: W3." in result.stdout
+    assert "1 of 22 gradients differ at 5 significant digits (W3)." in result.stdout
     assert gradreport("compare", out / "torch_autograd.dat", changed,
                       "--digits", "2").returncode == 0
 
@@ -144,3 +144,26 @@ def test_bad_options_fail_without_importing_torch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.split() == ["2", "False"]
+
+
+def test_overflow_is_never_called_agreement(tmp_path):
+    out = tmp_path / "overflow"
+    built = gradreport("build", "-K", "80", "--seed", "4", "--out", out, "-q")
+    assert built.returncode == 0, built.stderr
+    assert "hold inf or nan, which have no digits to agree on" in built.stdout
+    assert "All 162 gradients agree" not in built.stdout
+    assert "overflow:" in built.stdout
+    result = gradreport("compare", out / "torch_autograd.dat", out / "my_autograd.dat")
+    assert result.returncode == 1
+    assert "gradients hold inf or nan" in result.stdout
+
+
+def test_markup_in_paths_is_printed_as_is(built, tmp_path):
+    out, _ = built
+    odd = tmp_path / "e[" / "i]" / "[red]g.dat"   # the path's text holds "[/i]" and "[red]"
+    odd.parent.mkdir(parents=True)
+    odd.write_bytes((out / "my_autograd.dat").read_bytes())
+    result = gradreport("compare", odd, out / "torch_autograd.dat")
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.replace("\n", "")
+    assert "e[/i]/[red]g.dat" in shown and "Traceback" not in result.stderr
