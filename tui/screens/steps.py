@@ -1,0 +1,330 @@
+"""StepScreen: the debugger view. It holds the state; the widgets draw the current step."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.worker import get_current_worker
+
+from backprop.config import DTYPES, INITS, MAX_SEED, RunConfig
+from backprop.errors import UserError
+from tui.grid import VIEWS
+from tui.widgets.banner import Banner
+from tui.widgets.code_view import CodeView
+from tui.widgets.status_line import StatusLine, config_text
+from tui.widgets.step_info import StepInfo
+from tui.widgets.step_list import StepList
+from tui.widgets.values import ValuesView
+
+if TYPE_CHECKING:
+    from backprop.run import Run
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
+WIDE = 100                       # the step list is shown beside the step from here on
+
+
+def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool = True) -> Binding:
+    return Binding(keys, action, text, show=show, tooltip=help_text, id=f"gradtui.{name}")
+
+
+class StepScreen(Screen[None]):
+    """One step at a time: the step list, the values, the code line, the status."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("n,right,down,space", "step(1)", "Next", "next", "next step"),
+        _b("p,left,up", "step(-1)", "Prev", "previous", "previous step"),
+        _b("home", "go(0)", "First", "first", "first step", show=False),
+        _b("end", "go(-1)", "Last", "last", "last step", show=False),
+        _b("f", "phase('forward')", "Forward", "forward", "start of the forward pass",
+           show=False),
+        _b("b", "phase('backward')", "Backward", "backward", "start of the backward pass",
+           show=False),
+        _b("g", "jump_layer", "Layer", "layer", "go to a layer (also in the command palette)"),
+        _b("v", "cycle_view", "View", "view",
+           "cycle the grid shown: hand-written, autograd, difference (when not all fit)"),
+        _b("l", "toggle_log", "Log", "log", "toggle a log scale of |value| for the colours"),
+        _b("r", "resample", "New x", "resample", "resample x (the next draw; same parameters)",
+           show=False),
+        _b("s", "new_seed", "Seed", "seed", "new seed (asks for it)"),
+        _b("i", "cycle_init", "Init", "init", "cycle the init: randn, kaiming, xavier",
+           show=False),
+        _b("t", "toggle_dtype", "Dtype", "dtype", "toggle float32 / float64", show=False),
+        _b("e", "export", "Export", "export",
+           "export torch_autograd.dat, my_autograd.dat and run.json"),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
+
+    config: reactive[RunConfig] = reactive(RunConfig, init=False)   # the config asked for
+    run: reactive[Run | None] = reactive(None, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, init=False)
+    view: reactive[int] = reactive(0, init=False)        # index into VIEWS
+    log_scale: reactive[bool] = reactive(False, init=False)
+    stage_text: reactive[str] = reactive("starting …", init=False)
+
+    class Stage(Message):
+        """The worker began a stage of computing `config`."""
+
+        def __init__(self, config: RunConfig, name: str) -> None:
+            super().__init__()
+            self.config, self.name = config, name
+
+    class Computed(Message):
+        """The worker finished a run; `nodes` maps step index to graph nodes (or None)."""
+
+        def __init__(self, run: Run, nodes: dict[int, tuple] | None,
+                     source: tuple[str, int]) -> None:
+            super().__init__()
+            self.run, self.nodes, self.source = run, nodes, source
+
+    class Exported(Message):
+        """The export worker wrote files, or failed with one sentence."""
+
+        def __init__(self, title: str, text: str, error: bool) -> None:
+            super().__init__()
+            self.title, self.text, self.error = title, text, error
+
+    def __init__(self, config: RunConfig, out: str = "build") -> None:
+        super().__init__()
+        self.set_reactive(StepScreen.config, config)
+        self.out = out
+        self.nodes: dict[int, tuple] | None = None
+
+    def compose(self) -> ComposeResult:
+        """Banner, step list beside (or above) the step's info, values and code, status."""
+        yield Banner(id="banner")
+        yield Static(id="too-small")
+        yield Static(id="loading")
+        with Horizontal(id="body"):
+            yield StepList(id="steps")
+            with Vertical(id="detail"):
+                yield StepInfo(id="info")
+                with ScrollableContainer(id="values-pane", can_focus=False):
+                    yield ValuesView(id="values")
+                with ScrollableContainer(id="code-pane", can_focus=False):
+                    yield CodeView(id="code")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start computing the first run; the screen is drawn meanwhile."""
+        self.add_class("-loading")
+        self.compute(self.config)
+        self._show_status()
+
+    # --- the run, computed in a thread so the screen stays live -------------------------
+
+    @work(thread=True, exclusive=True, group="compute")
+    def compute(self, config: RunConfig) -> None:
+        """Import torch if needed and compute the run for `config` (and its graph nodes)."""
+        worker = get_current_worker()
+        self.post_message(self.Stage(config, "importing torch"))
+        from backprop.run import compute_run
+        from backprop.steps import manual_source
+
+        run = compute_run(config, stage=lambda name: self.post_message(self.Stage(config, name)))
+        nodes = _graph_nodes(run)
+        if not worker.is_cancelled:
+            self.post_message(self.Computed(run, nodes, manual_source()))
+
+    @on(Stage)
+    def _stage(self, message: Stage) -> None:
+        if message.config == self.config:
+            self.stage_text = f"computing {config_text(message.config)}: {message.name} …"
+
+    @on(Computed)
+    def _computed(self, message: Computed) -> None:
+        if message.run.config != self.config:
+            return   # a newer config was asked for meanwhile; its run is on the way
+        code = self.query_one(CodeView)
+        if code.source is None:
+            code.set_source(*message.source)
+        self.nodes = message.nodes
+        self.run = message.run
+
+    def watch_config(self) -> None:
+        self.compute(self.config)
+        self._show_status()
+
+    def watch_run(self, run: Run | None) -> None:
+        if run is None:
+            return
+        self.remove_class("-loading")
+        self.query_one(StepList).show_steps(run.steps)
+        self.query_one(Banner).show(run.diagnostics)
+        self.set_reactive(StepScreen.cursor, min(self.cursor, len(run.steps) - 1))
+        self._show_step()
+
+    def watch_stage_text(self) -> None:
+        self.query_one("#loading", Static).update(self.stage_text)
+        self._show_status()
+
+    def watch_cursor(self) -> None:
+        self._show_step()
+
+    def watch_view(self) -> None:
+        self._show_values()
+
+    def watch_log_scale(self) -> None:
+        self._show_values()
+
+    def _show_step(self) -> None:
+        if self.run is None:
+            return
+        step = self.run.steps[self.cursor]
+        self.query_one(StepList).move_to(self.cursor)
+        nodes = None if self.nodes is None else self.nodes.get(step.index, ())
+        self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
+        self.query_one(CodeView).show_line(step.line)
+        self._show_values()
+        self._show_status()
+
+    def _show_values(self) -> None:
+        if self.run is not None:
+            step = self.run.steps[self.cursor]
+            self.query_one(ValuesView).show(step, self.view, self.log_scale)
+
+    def _show_status(self) -> None:
+        self.query_one(StatusLine).show(self.run, self.cursor, self.config, self.stage_text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Say so instead of drawing a broken layout when the terminal is too small."""
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        self.query_one("#too-small", Static).update(
+            f"The terminal is {width}×{height}; gradtui needs at least "
+            f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.cursor = event.option_index
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _goto(self, index: int) -> None:
+        if self.run is not None:
+            self.cursor = max(0, min(index, len(self.run.steps) - 1))
+
+    def action_step(self, delta: int) -> None:
+        """Move `delta` steps forward or back."""
+        self._goto(self.cursor + delta)
+
+    def action_go(self, index: int) -> None:
+        """Go to step `index`; -1 is the last."""
+        if self.run is not None:
+            self._goto(index % len(self.run.steps))
+
+    def action_phase(self, phase: str) -> None:
+        """Go to the first step of the forward or the backward pass."""
+        if self.run is not None:
+            self._goto(next(s.index for s in self.run.steps if s.phase == phase))
+
+    def action_jump_layer(self) -> None:
+        """Ask for a layer, then go to it."""
+        from tui.screens.number_dialog import NumberDialog
+
+        layers = self.config.layers
+        current = self.run.steps[self.cursor].layer if self.run else None
+        self.app.push_screen(NumberDialog(f"Go to layer (1..{layers}):", 1, layers, current),
+                             self.go_to_layer)
+
+    def go_to_layer(self, layer: int | None, phase: str | None = None) -> None:
+        """Go to z_k (forward) or delta_k (backward) of `layer`; the phase defaults to the
+        current one."""
+        if layer is None or self.run is None:
+            return
+        if phase is None:
+            phase = "backward" if self.run.steps[self.cursor].phase == "backward" else "forward"
+        tag = "z" if phase == "forward" else "delta"
+        for step in self.run.steps:
+            if step.tag == tag and step.layer == layer:
+                self.cursor = step.index
+                return
+
+    def action_cycle_view(self) -> None:
+        """Show the next of hand-written / autograd / difference."""
+        self.view = (self.view + 1) % len(VIEWS)
+
+    def action_toggle_log(self) -> None:
+        """Switch the colour scale between linear and log10 |value|."""
+        self.log_scale = not self.log_scale
+
+    def action_resample(self) -> None:
+        """Draw a new x: the next draw for this seed; the parameters stay."""
+        self.config = dataclasses.replace(self.config, draw=self.config.draw + 1)
+
+    def action_new_seed(self) -> None:
+        """Ask for a seed, then recompute with it."""
+        from tui.screens.number_dialog import NumberDialog
+
+        def chosen(seed: int | None) -> None:
+            if seed is not None:
+                self.config = dataclasses.replace(self.config, seed=seed)
+
+        self.app.push_screen(NumberDialog("New seed:", 0, MAX_SEED, self.config.seed), chosen)
+
+    def action_cycle_init(self) -> None:
+        """Use the next init: randn, kaiming, xavier."""
+        following = INITS[(INITS.index(self.config.init) + 1) % len(INITS)]
+        self.config = dataclasses.replace(self.config, init=following)
+
+    def action_toggle_dtype(self) -> None:
+        """Switch between float32 and float64."""
+        other = DTYPES[(DTYPES.index(self.config.dtype) + 1) % len(DTYPES)]
+        self.config = dataclasses.replace(self.config, dtype=other)
+
+    def action_export(self) -> None:
+        """Write the two .dat files and run.json of the run on screen."""
+        if self.run is None:
+            self.notify("The run is still being computed; export once it is shown.")
+            return
+        self.export(self.run)
+
+    @work(thread=True, group="export")
+    def export(self, run: Run) -> None:
+        """Write the run's files, exactly as `gradreport build` does."""
+        from backprop.files import write_run_files
+
+        title = f"Exported {config_text(run.config)}"
+        try:
+            written = write_run_files(run, self.out)
+        except UserError as err:
+            self.post_message(self.Exported("Export failed", str(err), True))
+            return
+        self.post_message(self.Exported(title, "wrote " + ", ".join(map(str, written.values())),
+                                        False))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.notify(message.text, title=message.title,
+                    severity="error" if message.error else "information")
+
+
+def _graph_nodes(run: Run) -> dict[int, tuple] | None:
+    """Graph nodes per step index, or None while backprop.graph is not there."""
+    try:
+        from backprop.graph import graph_of_run, nodes_for_step
+    except ImportError:   # the graph module is being written on another branch
+        return None
+    graph = graph_of_run(run)
+    return {step.index: nodes_for_step(graph, step) for step in run.steps}
+
+
+def layer_commands(screen: StepScreen) -> Sequence[tuple[str, str, Any]]:
+    """(title, help, callback) of every layer jump, for the command palette."""
+    commands = []
+    for layer in range(1, screen.config.layers + 1):
+        for phase, symbol in (("forward", f"z_{layer}"), ("backward", f"delta_{layer}")):
+            commands.append((f"Layer {layer}: {phase} ({symbol})", f"Go to {symbol}",
+                             lambda k=layer, p=phase: screen.go_to_layer(k, p)))
+    return commands

@@ -1,0 +1,98 @@
+"""ValuesView: the current step's tensors as coloured grids, laid out to fit the pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
+
+from tui.grid import VIEWS, Arrangement, Block, arrange, blocks_for
+
+if TYPE_CHECKING:
+    import torch
+
+    from backprop.steps import Step
+
+
+def as_rows(tensor: torch.Tensor) -> list[list]:
+    """A tensor as rows of Python numbers: a scalar is 1x1, a vector one row."""
+    if tensor.dim() == 0:
+        return [[tensor.item()]]
+    return tensor.reshape(tensor.shape[0] if tensor.dim() > 1 else 1, -1).tolist()
+
+
+class ValuesView(Widget):
+    """Hand-written, autograd and difference grids of one step; one at a time if short."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._step: Step | None = None
+        self._view = 0
+        self._log = False
+        self._blocks: list[Block] = []
+        self._key: tuple | None = None
+        self.arrangement: Arrangement | None = None
+
+    def show(self, step: Step | None, view: int, log: bool) -> None:
+        """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
+        if step is not self._step or log != self._log:
+            self._blocks = [] if step is None else blocks_for(
+                as_rows(step.manual), as_rows(step.autograd), step.tag == "mask", log)
+        self._step, self._view, self._log = step, view, log
+        self.refresh(layout=True)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Names of the grids on screen now."""
+        if self.arrangement is None:
+            return ()
+        return (VIEWS[self._view],) if self.arrangement.one_at_a_time else VIEWS
+
+    def _area(self) -> Size:
+        parent = self.parent
+        if isinstance(parent, Widget) and parent.size.area:
+            return parent.scrollable_content_region.size
+        return Size(80, 20)
+
+    def _lines(self) -> list[Content]:
+        if self._step is None:
+            self.arrangement = None
+            return []
+        area = self._area()
+        key = (self._step.index, id(self._step), self._view, self._log, area)
+        if key != self._key or self.arrangement is None:
+            # Two lines of the pane go to the caption and the scale legend.
+            self.arrangement = arrange(self._blocks, self._view, area.width,
+                                       max(area.height - 2, 1))
+            self._key = key
+        return [self._caption(), *self.arrangement.lines, self._legend()]
+
+    def _caption(self) -> Content:
+        assert self._step is not None and self.arrangement is not None
+        shape = "×".join(str(n) for n in self._step.manual.shape) or "scalar"
+        if self.arrangement.one_at_a_time:
+            others = ", ".join(v for i, v in enumerate(VIEWS) if i != self._view)
+            return Content.assemble((f"{self._step.symbol} ({shape}): ", "bold"),
+                                    (f"{VIEWS[self._view]}", "bold reverse"),
+                                    (f"   v: {others}", "dim"))
+        return Content.assemble((f"{self._step.symbol} ({shape})", "bold"))
+
+    def _legend(self) -> Content:
+        assert self.arrangement is not None
+        if self._step is not None and self._step.tag == "mask":
+            return Content.styled("mask: on = unit active (z > 0), off = 0", "dim")
+        scale = self._blocks[0].scale
+        assert scale is not None
+        cells = "" if self.arrangement.numbers else "colour only (too wide for numbers) · "
+        return Content.styled(f"{cells}blue < 0 < red · {scale.describe()} · l: "
+                              f"{'linear' if self._log else 'log'} scale", "dim")
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The widest line: a grid wider than the pane scrolls, it never wraps."""
+        return max((line.cell_length for line in self._lines()), default=0)
+
+    def render(self) -> Content:
+        """The caption, the grids and the legend."""
+        return Content("\n").join(self._lines())
