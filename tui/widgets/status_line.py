@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from backprop.compare import significant
-
 if TYPE_CHECKING:
     from backprop.config import RunConfig
     from backprop.run import Run
@@ -23,6 +21,8 @@ def config_text(config: RunConfig) -> str:
 
 def status(run: Run, cursor: int, pending: RunConfig | None) -> Content:
     """The status line for `run` at step `cursor`; `pending` is a config being computed."""
+    from backprop.compare import significant  # imports torch: only once a run exists
+
     n = len(run.comparison)
     if run.bitwise:
         verdict = (f"all {n} gradients bit-for-bit identical", "$success")

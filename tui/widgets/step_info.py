@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.widgets import Static
 
-from backprop.compare import significant
-
 if TYPE_CHECKING:
     from backprop.steps import Step
 
@@ -48,6 +46,8 @@ def node_text(nodes: Sequence[Any] | None) -> Content:
 
 def describe(step: Step, total: int, nodes: Sequence[Any] | None) -> Content:
     """The lines of StepInfo for `step` of `total`."""
+    from backprop.compare import significant  # imports torch: only once a run exists
+
     where = "the loss" if step.layer is None else f"layer {step.layer}"
     shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
     dtype = str(step.manual.dtype).removeprefix("torch.")
