@@ -7,8 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.content import Content
+from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -18,27 +17,20 @@ ABOUT = (
     "quantity. The highlighted code line is the line that computed it.")
 
 LEGEND = (
-    "Cells: red > 0, blue < 0, grey = 0, stronger = larger |value| (l: log scale of "
-    "|value|); magenta = inf or nan. Masks: green = on (z > 0), dark = off. "
-    "✗ in the step list: the passes differ at 5 significant digits.")
+    "Cells: red > 0, blue < 0, grey = 0; the stronger the colour, the larger |value| "
+    "(l: on a log scale of |value|); magenta = inf or nan. Masks: green = on (z > 0), "
+    "dark = off. ✗ in the step list: the passes differ at 5 significant digits.")
 
 
-def help_text(bindings: Sequence[tuple[str, Binding]]) -> Content:
-    """One line per binding: the keys, then what they do; the same action once."""
-    rows: dict[str, list[str]] = {}
-    descriptions: dict[str, str] = {}
-    for keys, binding in bindings:
-        rows.setdefault(binding.action, []).append(keys)
-        descriptions.setdefault(binding.action, binding.tooltip or binding.description)
-    width = max((len(", ".join(keys)) for keys in rows.values()), default=0)
-    lines = [Content.styled("Keys", "bold underline")]
-    for action, keys in rows.items():
-        lines.append(Content.assemble((", ".join(keys).ljust(width + 2), "bold $accent"),
-                                      descriptions[action]))
-    lines += [Content(""), Content.styled("Colours", "bold underline"), Content(LEGEND),
-              Content(""), Content(ABOUT), Content(""),
-              Content.styled("Escape, q, F1 or ? closes this help.", "dim")]
-    return Content("\n").join(lines)
+def key_rows(bindings: Sequence[tuple[str, Binding]]) -> list[tuple[str, str]]:
+    """(keys, what they do) per action, in binding order; keys of one action joined."""
+    keys: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for display, binding in bindings:
+        keys.setdefault(binding.action, []).append(display)
+        texts.setdefault(binding.action, binding.tooltip or binding.description)
+    rows = [(", ".join(keys[action]), texts[action]) for action in keys]
+    return [*rows, ("ctrl+p", "command palette: jump to any layer, change the theme")]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -52,9 +44,17 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        """The help text in a scrollable box."""
+        """The keys in two columns, then the colour legend, in a scrollable box."""
         with VerticalScroll(id="help"):
-            yield Static(help_text(self.bindings), id="help-text")
+            yield Static("Keys", classes="help-heading")
+            with Grid(id="help-keys"):
+                for keys, text in key_rows(self.bindings):
+                    yield Static(keys, classes="help-key")
+                    yield Static(text, classes="help-text")
+            yield Static("Colours", classes="help-heading")
+            yield Static(LEGEND)
+            yield Static(ABOUT, classes="help-about")
+            yield Static("Escape, q, F1 or ? closes this help.", classes="help-close")
 
     def action_close(self) -> None:
         """Back to the steps."""

@@ -28,8 +28,7 @@ class NumberDialog(ModalScreen[int | None]):
             yield Label(self.prompt, id="dialog-prompt")
             yield Input("" if self.value is None else str(self.value), type="integer",
                         placeholder=f"{self.low}..{self.high}", id="dialog-input")
-            yield Label(f"{self.low}..{self.high} · Enter: accept · Escape: cancel",
-                        id="dialog-error")
+            yield Label("Enter: accept · Escape: cancel", id="dialog-error")
 
     @on(Input.Submitted)
     def accept(self, event: Input.Submitted) -> None:

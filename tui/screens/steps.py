@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import get_current_worker
@@ -64,12 +64,14 @@ class StepScreen(Screen[None]):
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
 
-    config: reactive[RunConfig] = reactive(RunConfig, init=False)   # the config asked for
-    run: reactive[Run | None] = reactive(None, always_update=True, init=False)
-    cursor: reactive[int] = reactive(0, init=False)
-    view: reactive[int] = reactive(0, init=False)        # index into VIEWS
-    log_scale: reactive[bool] = reactive(False, init=False)
-    stage_text: reactive[str] = reactive("starting …", init=False)
+    # State as vars: reactives whose watchers update the widgets that show them, without
+    # the repaint of the whole screen a plain reactive would ask for on every step.
+    config: var[RunConfig] = var(RunConfig, init=False)   # the config asked for
+    run: var[Run | None] = var(None, always_update=True, init=False)
+    cursor: var[int] = var(0, init=False)
+    view: var[int] = var(0, init=False)                   # index into VIEWS
+    log_scale: var[bool] = var(False, init=False)
+    stage_text: var[str] = var("starting …", init=False)
 
     class Stage(Message):
         """The worker began a stage of computing `config`."""
@@ -116,10 +118,14 @@ class StepScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start computing the first run; the screen is drawn meanwhile."""
+        """Show that the run is on its way; `begin` starts it once the frame is drawn."""
         self.add_class("-loading")
-        self.compute(self.config)
-        self._show_status()
+        self.stage_text = f"computing {config_text(self.config)}: importing torch …"
+
+    def begin(self) -> None:
+        """Start computing the first run (the app calls this after its first frame)."""
+        if self.run is None:
+            self.compute(self.config)
 
     # --- the run, computed in a thread so the screen stays live -------------------------
 
@@ -271,7 +277,7 @@ class StepScreen(Screen[None]):
             if seed is not None:
                 self.config = dataclasses.replace(self.config, seed=seed)
 
-        self.app.push_screen(NumberDialog("New seed:", 0, MAX_SEED, self.config.seed), chosen)
+        self.app.push_screen(NumberDialog(f"New seed (0..{MAX_SEED}):", 0, MAX_SEED, self.config.seed), chosen)
 
     def action_cycle_init(self) -> None:
         """Use the next init: randn, kaiming, xavier."""

@@ -43,10 +43,18 @@ class CodeView(Widget):
             self.call_after_refresh(self._scroll_to_current)
 
     def _scroll_to_current(self) -> None:
+        """Centre the current row, but only when it is not already well in view.
+
+        Scrolling costs a new layout of the screen; most steps move the band a line or
+        two, and those should cost a repaint only.
+        """
         row, parent = self.row_of(self.current), self.parent
-        if row is not None and isinstance(parent, Widget):
-            parent.scroll_to(y=max(0, row - parent.size.height // 2), animate=False,
-                             immediate=True)
+        if row is None or not isinstance(parent, Widget):
+            return
+        top, height = round(parent.scroll_y), parent.scrollable_content_region.height
+        margin = 1 if height > 4 else 0
+        if not top + margin <= row < top + height - margin:
+            parent.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
 
     def row_of(self, line: int | None) -> int | None:
         """The row of file line `line` in this view, or None if it is not shown."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from backprop.config import RunConfig
@@ -24,7 +24,9 @@ def status(run: Run, cursor: int, pending: RunConfig | None) -> Content:
     from backprop.compare import significant  # imports torch: only once a run exists
 
     n = len(run.comparison)
-    if run.bitwise:
+    if any(d.severe for d in run.diagnostics):
+        verdict = (f"{n} gradients compared: see the banner", "bold $error")
+    elif run.bitwise:
         verdict = (f"all {n} gradients bit-for-bit identical", "$success")
     elif run.agree:
         verdict = (f"all {n} gradients agree", "$success")
@@ -39,13 +41,22 @@ def status(run: Run, cursor: int, pending: RunConfig | None) -> Content:
     return Content.assemble(*parts)
 
 
-class StatusLine(Static):
+class StatusLine(Widget):
     """One line at the bottom of the screen, above the footer."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content = Content("")
 
     def show(self, run: Run | None, cursor: int, pending: RunConfig | None,
              loading: str = "") -> None:
         """Show the run's status, or what is being loaded before there is a run."""
         if run is None:
-            self.update(Content.styled(loading, "bold $warning"))
+            self.content = Content.styled(loading, "bold $warning")
         else:
-            self.update(status(run, cursor, pending))
+            self.content = status(run, cursor, pending)
+        self.refresh()   # one line of fixed height: no new layout needed
+
+    def render(self) -> Content:
+        """The status line."""
+        return self.content

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from backprop.steps import Step
@@ -66,9 +66,18 @@ def describe(step: Step, total: int, nodes: Sequence[Any] | None) -> Content:
     return Content("\n").join(lines)
 
 
-class StepInfo(Static):
+class StepInfo(Widget):
     """The current step: symbol, title, equation, shape, agreement and graph nodes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content = Content("")
 
     def show(self, step: Step | None, total: int, nodes: Sequence[Any] | None) -> None:
         """Describe `step` (None before the run has been computed)."""
-        self.update(Content("") if step is None else describe(step, total, nodes))
+        self.content = Content("") if step is None else describe(step, total, nodes)
+        self.refresh()   # the stylesheet gives it a fixed height: no new layout needed
+
+    def render(self) -> Content:
+        """The description of the current step."""
+        return self.content

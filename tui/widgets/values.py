@@ -34,6 +34,7 @@ class ValuesView(Widget):
         self._blocks: list[Block] = []
         self._key: tuple | None = None
         self.arrangement: Arrangement | None = None
+        self._grid_size = (0, 0)
 
     def show(self, step: Step | None, view: int, log: bool) -> None:
         """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
@@ -41,7 +42,11 @@ class ValuesView(Widget):
             self._blocks = [] if step is None else blocks_for(
                 as_rows(step.manual), as_rows(step.autograd), step.tag == "mask", log)
         self._step, self._view, self._log = step, view, log
-        self.refresh(layout=True)
+        lines = self._lines()
+        size = (max((line.cell_length for line in lines), default=0), len(lines))
+        # A new layout costs a reflow of the whole screen: only when the grid's size changes.
+        self.refresh(layout=size != self._grid_size)
+        self._grid_size = size
 
     @property
     def shown(self) -> tuple[str, ...]:

@@ -1,0 +1,116 @@
+"""gradtui speed: time to the first frame, and from a step key to the repainted screen.
+
+First frame: `gradtui` is started in a real terminal (tmux, 120x36) and the pane is polled
+until the footer is drawn; the time includes Python's start-up and Textual's import.
+Goal: at most 0.5 s.
+
+Step key to repaint: in-process, headless, at 120x36; the time from sending a key event
+to the end of the screen update it causes, including turning the update into terminal
+output (the part a headless driver skips). Goals: median under 30 ms for the default run,
+under 60 ms for K=40, d=64.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual import events
+
+from backprop.config import RunConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tui.app import GradTUI  # noqa: E402
+
+FIRST_FRAME_RUNS = 5
+STEP_KEYS = 60
+
+
+def first_frame() -> list[float]:
+    """Seconds from starting gradtui in tmux until its footer is on the pane."""
+    gradtui = Path(sys.executable).parent / "gradtui"
+    socket = "gradtui-bench"
+    times = []
+    for _ in range(FIRST_FRAME_RUNS):
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        start = time.perf_counter()
+        subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "120", "-y", "36",
+                        str(gradtui)], check=True, cwd=ROOT)
+        while True:
+            pane = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p"],
+                                  capture_output=True, text=True).stdout
+            if "Quit" in pane:
+                times.append(time.perf_counter() - start)
+                break
+            if time.perf_counter() - start > 20:
+                raise RuntimeError("gradtui drew nothing in 20 s:\n" + pane)
+            time.sleep(0.002)
+        subprocess.run(["tmux", "-L", socket, "send-keys", "q"], capture_output=True)
+        time.sleep(0.3)
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    return times
+
+
+async def step_latencies(config: RunConfig, size: tuple[int, int]) -> list[float]:
+    """Seconds from a step key to the end of the repaint it causes, per key."""
+    from textual._compositor import CompositorUpdate
+
+    app = GradTUI(config)
+    painted: list[float] = []
+    display = app._display
+
+    def timed_display(screen, renderable) -> None:
+        display(screen, renderable)
+        if isinstance(renderable, CompositorUpdate):
+            renderable.render_segments(app.console)   # what a real terminal driver writes
+            painted.append(time.perf_counter())
+
+    app._display = timed_display  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        while getattr(screen, "run", None) is None:
+            await asyncio.sleep(0.05)
+        await pilot.pause(0.2)
+        latencies = []
+        keys = ["n"] * (STEP_KEYS // 2) + ["end"] + ["p"] * (STEP_KEYS // 2)
+        for key in keys:
+            painted.clear()
+            start = time.perf_counter()
+            app._driver.send_message(events.Key(key, None))
+            await pilot.pause(0.12)   # the key's updates are all painted well within this
+            if key != "end" and painted:
+                latencies.append(painted[-1] - start)
+        return latencies
+
+
+def report(name: str, values: list[float], goal: float) -> None:
+    """One line: median, 90th percentile and worst, against the goal."""
+    median = statistics.median(values)
+    p90 = sorted(values)[int(0.9 * (len(values) - 1))]
+    verdict = "ok" if median <= goal else "SLOWER THAN GOAL"
+    print(f"{name:<44} median {median * 1000:6.1f} ms  p90 {p90 * 1000:6.1f} ms  "
+          f"max {max(values) * 1000:6.1f} ms  (goal {goal * 1000:.0f} ms: {verdict})")
+
+
+def main() -> None:
+    """Measure and print."""
+    if shutil.which("tmux"):
+        report("gradtui first frame (tmux 120x36)", first_frame(), 0.5)
+    else:
+        print("gradtui first frame: skipped, tmux is not installed")
+    for config, goal in ((RunConfig(), 0.030), (RunConfig(K=40, d=64), 0.060)):
+        for size in ((120, 36), (80, 24)):
+            latencies = asyncio.run(step_latencies(config, size))
+            name = f"gradtui step key to repaint, K={config.K} d={config.d} {size[0]}x{size[1]}"
+            report(name, latencies, goal)
+
+
+if __name__ == "__main__":
+    main()
