@@ -23,6 +23,8 @@ MAX_LAYERS = 100  # float32 gradients overflow to inf near K=55 under randn init
 MAX_WIDTH = 4096
 MAX_BATCH = 4096
 MAX_SEED = 2**63 - 1
+MAX_PARAMS = 20_000_000       # K=10, d=1024 has 10.5 million; past this memory runs out
+MAX_ACTIVATIONS = 20_000_000  # batch x d x (K+1) values in each of z, h and their grads
 
 
 class ConfigError(UserError, ValueError):
@@ -51,11 +53,23 @@ class RunConfig:
             raise ConfigError(f"init must be one of {', '.join(INITS)}, not {self.init!r}.")
         if self.dtype not in DTYPES:
             raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, not {self.dtype!r}.")
+        if self.parameters > MAX_PARAMS:
+            raise ConfigError(f"K={self.K} and d={self.d} make {self.parameters:,} parameters; "
+                              f"at most {MAX_PARAMS:,} fit in memory here.")
+        if self.batch * self.d * self.layers > MAX_ACTIVATIONS:
+            raise ConfigError(f"batch={self.batch}, d={self.d} and K={self.K} make "
+                              f"{self.batch * self.d * self.layers:,} activations per pass; "
+                              f"at most {MAX_ACTIVATIONS:,} fit in memory here.")
 
     @property
     def layers(self) -> int:
         """Number of linear layers: K hidden ones and the output layer."""
         return self.K + 1
+
+    @property
+    def parameters(self) -> int:
+        """Number of scalar parameters: K layers of d x d + d, and d + 1 at the output."""
+        return self.K * (self.d * self.d + self.d) + self.d + 1
 
     def as_dict(self) -> dict[str, int | str]:
         """The config as plain JSON-ready values, in field order."""

@@ -29,7 +29,7 @@ from backprop.problem import layer_sizes, param_names, torch_dtype
 
 MAGIC = "# backprop-lab gradients"
 PASSES = ("autograd", "hand-written")
-_FORMAT = {"float32": "{:16.8e}", "float64": "{:24.16e}"}
+_FORMAT = {"float32": "%16.8e", "float64": "%24.16e"}  # 9 and 17 significant digits
 
 
 class DatError(UserError, ValueError):
@@ -60,14 +60,13 @@ def format_dat(pass_name: str, config: RunConfig, gradients: dict[str, torch.Ten
         "# Each block is dL/d<parameter>: a line `grad_<parameter> <rows> <cols>`, then",
         "# <rows> lines of <cols> values. W_k is (in, out) and b_k is (1, out), layer by layer.",
     ]
-    fmt = _FORMAT[config.dtype].format
     for name in names:
         grad = gradients[name]
         rows, cols = grad.shape
         lines.append("")
         lines.append(f"grad_{name} {rows} {cols}")
-        for row in grad.tolist():
-            lines.append(" ".join(fmt(v) for v in row))
+        row_format = " ".join([_FORMAT[config.dtype]] * cols)
+        lines.extend(row_format % tuple(row) for row in grad.tolist())
     return "\n".join(lines) + "\n"
 
 
@@ -140,7 +139,10 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
             if at >= len(lines) or not lines[at].strip():
                 raise fail(min(at + 1, len(lines)), f"block grad_{name} ends after {r} of "
                                                     f"{rows} rows; the file is truncated")
-            values.append(_parse_row(lines[at], cols, lambda p: fail(at + 1, p)))
+            try:
+                values.append(_parse_row(lines[at], cols))
+            except ValueError as err:
+                raise fail(at + 1, str(err)) from None
             at += 1
         gradients[name] = torch.tensor(values, dtype=dtype).reshape(rows, cols)
     while at < len(lines) and not lines[at].strip():
@@ -150,16 +152,16 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     return DatFile(pass_name, config, header["torch"][1], gradients)
 
 
-def _parse_row(line: str, cols: int, fail) -> list[float]:
+def _parse_row(line: str, cols: int) -> list[float]:
+    """The values of one row; ValueError says what is wrong with it."""
     words = line.split()
     if len(words) != cols:
-        raise fail(f"expected {cols} values, found {len(words)}")
+        raise ValueError(f"expected {cols} values, found {len(words)}")
     try:
-        row = [float(w) for w in words]
+        return [float(w) for w in words]
     except ValueError:
         bad = next(w for w in words if not _is_float(w))
-        raise fail(f"{bad[:20]!r} is not a number") from None
-    return row
+        raise ValueError(f"{bad[:20]!r} is not a number") from None
 
 
 def _is_float(word: str) -> bool:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-
 from backprop.trace import Trace
 
 
@@ -29,21 +27,34 @@ def diagnose(trace: Trace) -> tuple[Diagnostic, ...]:
     n = len(trace.z)
     bad = _nonfinite_layers(trace)
     if bad:
-        first = bad[0]
         found.append(Diagnostic("overflow", tuple(bad), (
-            f"Values overflowed to inf or nan from layer {first} on, so the gradients "
-            "there are not numbers; use a smaller K, --init kaiming or --dtype float64.")))
-    if not bool(trace.mask[-1].any()):
+            f"Values overflowed to inf or nan in {_layers(bad)}, so the gradients there are "
+            "not numbers; use a smaller K, --init kaiming or --dtype float64.")))
+    # An overflowed pre-activation (inf or nan) is not "off", even where `z > 0` fails.
+    broken = {k for k in range(1, n + 1) if not bool(trace.z[k - 1].isfinite().all())}
+    if n not in broken and not bool(trace.mask[-1].any()):
         found.append(Diagnostic("dead-output", (n,), (
             "The output ReLU is off (its pre-activation is <= 0), so y_pred = 0 and every "
             "gradient is exactly 0: the passes agree trivially; try another --seed.")))
-    dead = [k for k in range(1, n) if not bool(trace.mask[k - 1].any())]
+    dead = [k for k in range(1, n) if k not in broken and not bool(trace.mask[k - 1].any())]
     if dead:
-        names = ", ".join(str(k) for k in dead)
         found.append(Diagnostic("dead-layer", tuple(dead), (
-            f"Every unit of hidden layer {names} is off, so no gradient flows below it: "
-            "the parameters of the layers underneath get exactly 0.")))
+            f"Every unit of hidden {_layers(dead)} is off, so no gradient flows below it: "
+            "the parameters of that layer and the ones underneath get exactly 0.")))
     return tuple(found)
+
+
+def _layers(layers: list[int]) -> str:
+    """'layer 3', 'layers 1-4 and 7': consecutive layers folded into ranges."""
+    runs: list[list[int]] = []
+    for k in layers:
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    parts = [f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ("layer " if len(layers) == 1 else "layers ") + text
 
 
 def _nonfinite_layers(trace: Trace) -> list[int]:

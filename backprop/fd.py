@@ -90,8 +90,8 @@ def finite_differences(problem: Problem, gradients: dict[str, torch.Tensor]) -> 
             else:                      # b[j] += e moves column j of z_k by e
                 cols = index
                 shift = torch.ones(index.numel(), x.shape[0], dtype=torch.float64)
-            estimate, kink, noise = _central_differences(z[k], cols, shift, eps, W[k + 1:], b[k + 1:],
-                                                  masks[k:], y)
+            estimate, kink, noise = _central_differences(
+                z[k], cols, shift, eps, W[k + 1:], b[k + 1:], masks[k:], y)
             gradient = gradients[name].double().reshape(-1)[index]
             checks.append(_verdict(name, param.numel(), index, estimate, kink, noise, gradient))
     sampled = any(c.checked < c.total for c in checks)

@@ -68,8 +68,19 @@ def run_record(run: Run, files: dict[str, str] | None = None) -> dict:
 
 
 def dumps(record: dict) -> str:
-    """run.json's text: strict JSON (non-finite numbers are strings), stable layout."""
-    return json.dumps(record, indent=1, allow_nan=False) + "\n"
+    """run.json's text: strict JSON, indented, with each row of numbers on one line."""
+    return _dump(record, "") + "\n"
+
+
+def _dump(value, indent: str) -> str:
+    inner = indent + " "
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k)}: {_dump(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and value and isinstance(value[0], (list, dict)):
+        items = [inner + _dump(v, inner) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    return json.dumps(value, allow_nan=False)
 
 
 def _number(value: float) -> float | str:
@@ -78,6 +89,8 @@ def _number(value: float) -> float | str:
 
 def _values(tensor: torch.Tensor) -> list:
     """Nested lists of Python floats: exact for float32 and float64 alike."""
+    if bool(tensor.isfinite().all()):
+        return tensor.tolist()
     return _finite_or_str(tensor.tolist())
 
 

@@ -102,7 +102,8 @@ def _describe(tag: str, k: int | None, n: int, batch: int) -> tuple[str, str, st
                 rf"\frac{{\partial L}}{{\partial b_{{{k}}}}} = {rhs}", f"dL/db_{k} = {rhs_text}")
     if tag == "grad_h":
         return (f"dL/dh_{k - 1}", f"gradient flowing down to layer {k - 1}",
-                rf"\frac{{\partial L}}{{\partial h_{{{k - 1}}}}} = \delta_{{{k}}} W_{{{k}}}^{{\top}}",
+                rf"\frac{{\partial L}}{{\partial h_{{{k - 1}}}}} = "
+                rf"\delta_{{{k}}} W_{{{k}}}^{{\top}}",
                 f"dL/dh_{k - 1} = delta_{k} W_{k}^T")
     raise ValueError(f"unknown step tag {tag!r}")
 

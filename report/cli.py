@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from backprop.config import add_run_options, config_from_args
 from backprop.errors import UserError
+from report.graph_cmd import add_graph_command
 
 
 class UsageError(UserError):
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("second", metavar="B.dat")
     compare.add_argument("--digits", type=int, default=5, metavar="N",
                          help="significant digits that must agree (1..17, default 5)")
+    add_graph_command(commands)
     return parser
 
 
@@ -65,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from report.commands import compare
 
             return compare(args.first, args.second, args.digits)
+        if args.command == "graph":
+            from report.graph_cmd import graph
+
+            return graph(args)
     except UserError as err:
         return _fail(str(err))
     except KeyboardInterrupt:

@@ -22,6 +22,9 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
 
     run = compute_run(config, stage=lambda name: err.print(f"[dim]·[/] {name}"))
     written = write_run_files(run, out)
+    from report.graph_cmd import write_run_graph
+
+    written.update(write_run_graph(run, out))
     console = Console(highlight=False)
     console.print(summary_table(run))
     for diagnostic in run.diagnostics:

@@ -1,0 +1,103 @@
+"""The graph of any scalar, or of a run's loss: numbered boxes, records, DOT and SVG."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from backprop.graph.annotate import Hints, annotate
+from backprop.graph.draw import MISSING_DOT, render_svg, write_dot
+from backprop.graph.records import Graph, GraphError, Namer, NodeRecord, number_boxes
+from backprop.run import Run
+from backprop.steps import Step
+
+# What write_graph_files writes; the saved view's files only when it can be drawn.
+GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
+
+
+def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",
+             values: Mapping[str, torch.Tensor] | None = None, hints: Hints | None = None,
+             render: bool = True) -> Graph:
+    """Number, explain and draw the autograd graph of the one-element tensor `output`.
+
+    `params` names the leaves (W1, b1, ...); `values` names other forward tensors, so a
+    saved tensor can be called h2 rather than "a tensor"; `render=False` skips Graphviz.
+    """
+    check_output(output, name)
+    params = {k: v for k, v in params.items() if torch.is_tensor(v)}
+    layout = number_boxes(output)
+    namer = Namer({**params, **(values or {})})
+    records = annotate(layout, namer, hints or Hints(), params, name)
+    dot = write_dot(layout, records, output, params, show_saved=False)
+    try:
+        dot_saved: str | None = write_dot(layout, records, output, params, show_saved=True)
+    except RuntimeError as err:  # a saved tensor freed by backward(): torchviz cannot draw
+        if "freed" not in str(err):
+            raise
+        dot_saved = None
+    if not render:
+        return Graph(records, dot, None, None, None, dot_saved)
+    svg = render_svg(dot)
+    svg_saved = render_svg(dot_saved) if svg is not None and dot_saved is not None else None
+    note = None
+    if svg is None:
+        note = MISSING_DOT
+    elif dot_saved is None:
+        note = ("The saved-tensor view is not drawn: backward() already freed the saved "
+                "tensors (call backward(retain_graph=True) to keep them)")
+    return Graph(records, dot, svg, svg_saved, note, dot_saved)
+
+
+def check_output(output: object, name: str) -> None:
+    """Raise GraphError unless `output` is a one-element tensor with an autograd graph."""
+    if not torch.is_tensor(output):
+        raise GraphError(f"{name} is a {type(output).__name__}, not a tensor")
+    if output.grad_fn is None:
+        why = ("it is a leaf that requires grad, made by no operation" if output.requires_grad
+               else "it was computed without any tensor that requires grad, or detached")
+        raise GraphError(f"{name} has no autograd graph: {why}")
+    if output.numel() != 1:
+        raise GraphError(f"{name} has shape {tuple(output.shape)}, but a graph is drawn from "
+                         f"a scalar (one value); reduce it first, e.g. {name}.sum()")
+
+
+def graph_of_run(run: Run, render: bool = True) -> Graph:
+    """The graph of a run's loss (run.graph, not recomputed), with the hand-written steps."""
+    from backprop.graph.network import RunHints, run_values
+
+    return graph_of(run.graph.loss, run.graph.params, name="L", values=run_values(run),
+                    hints=RunHints(run), render=render)
+
+
+def nodes_for_step(graph: Graph, step: Step) -> tuple[NodeRecord, ...]:
+    """The boxes computing the same quantity as a hand-written step."""
+    return tuple(n for n in graph.nodes if (step.tag, step.layer) in n.steps)
+
+
+def graph_json(graph: Graph) -> str:
+    """graph.json: every node record, in number order, as stable JSON."""
+    record = {"format": "backprop-lab graph 1",
+              "kinds": {"output": "green", "backward": "gray", "accumulate": "gray",
+                        "leaf": "blue", "saved": "orange (saved view only)"},
+              "nodes": [asdict(node) for node in graph.nodes]}
+    return json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_graph_files(graph: Graph, folder: str | Path) -> dict[str, Path]:
+    """Write graph.svg (when drawn), graph.dot, graph.json and the saved view's files."""
+    from backprop.files import atomic_write, prepare_folder
+
+    folder = prepare_folder(folder)
+    texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved)
+    written = {}
+    for name, text in zip(GRAPH_FILES, texts, strict=True):
+        if text is None:
+            (folder / name).unlink(missing_ok=True)  # never leave an older run's drawing
+        else:
+            atomic_write(folder / name, text)
+            written[name] = folder / name
+    return written

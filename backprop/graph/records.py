@@ -1,0 +1,229 @@
+"""Number every box of an autograd graph, breadth-first from the output, and record it.
+
+The numbering depends only on the graph's shape: start at the output, then its grad_fn,
+then each node's `next_functions` in order (an AccumulateGrad's leaf first), breadth
+first. Saved tensors (the orange boxes of the saved view) come after every other box.
+Python's id() is used only while the graph is alive, to recognise objects; it never
+reaches a record.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import torch
+
+from backprop.errors import UserError
+
+KINDS = ("output", "backward", "accumulate", "leaf", "saved")
+SAVED_PREFIX = "_saved_"  # torch exposes a node's saved values as attributes named so
+
+
+class GraphError(UserError):
+    """A graph that cannot be drawn: a failing script, no such variable, no graph; one sentence."""
+
+
+@dataclass(frozen=True)
+class SavedValue:
+    """One value a backward node keeps from the forward pass, and what it is."""
+
+    name: str                       # "self", "mat2", "result", "exponent", ...
+    shape: tuple[int, ...] | None   # None for a non-tensor (e.g. an exponent)
+    meaning: str                    # which forward value it is: "h2", "W3", "x", "2"
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """One drawn box: its number, what it is, where gradients flow, and what it does."""
+
+    number: int                     # 1, 2, ... breadth-first from the output
+    kind: str                       # "output" | "backward" | "accumulate" | "leaf" | "saved"
+    label: str                      # "MmBackward0", "AccumulateGrad", "W3", "L", "self", ...
+    layer: int | None               # 1..K+1; None for the loss's nodes and user scripts
+    inputs: tuple[int, ...]         # nodes this one's gradient flows to (towards the leaves)
+    outputs: tuple[int, ...]        # nodes whose gradient flows into this one
+    saved: tuple[SavedValue, ...]   # a node's saved values; a saved box's own value
+    explanation: str                # plain sentences for a student
+    formula: str                    # its backward computation, plain text
+    steps: tuple[tuple[str, int | None], ...]  # (tag, layer) of the hand-written steps
+    saved_by: tuple[int, ...] = ()  # backward nodes keeping this tensor for their backward
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The numbered, explained graph of one scalar, drawn as DOT and (with Graphviz) SVG."""
+
+    nodes: tuple[NodeRecord, ...]   # every drawn box, in number order
+    dot: str                        # Graphviz source, boxes labelled with numbers + legend
+    svg: str | None                 # rendered SVG; None when Graphviz `dot` is missing
+    svg_saved: str | None           # the second view, with saved tensors (show_saved)
+    note: str | None                # why a view is missing: one sentence (what to install)
+    dot_saved: str | None = None    # the saved view's source; None when it cannot be drawn
+
+
+@dataclass
+class Box:
+    """A box while the graph is alive: the torch object behind a number."""
+
+    number: int
+    kind: str
+    obj: object                                         # tensor or autograd node
+    children: list[int | None] = field(default_factory=list)  # per next_functions slot
+    saved: list[tuple[str, object]] = field(default_factory=list)  # (name, value)
+    saved_boxes: list[tuple[str, int, bool]] = field(default_factory=list)  # name, box, custom
+    saved_by: list[int] = field(default_factory=list)
+    attr: str = ""                                      # a saved box's attribute name
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The numbered boxes of one graph; alive only as long as the graph is needed."""
+
+    boxes: tuple[Box, ...]
+    main: int                        # boxes 1..main are drawn without saved tensors
+
+    def box(self, number: int) -> Box:
+        """The box numbered `number`."""
+        return self.boxes[number - 1]
+
+
+def number_boxes(output: torch.Tensor) -> Layout:
+    """Number the output, every node and leaf, then every saved tensor, deterministically."""
+    boxes: list[Box] = []
+    known: dict[int, int] = {}  # id(obj) -> number, valid while `boxes` holds the objects
+
+    def add(kind: str, obj: object) -> tuple[int, bool]:
+        """(number, is it new) of the box for `obj`, numbering it if it is new."""
+        if id(obj) in known:
+            number = known[id(obj)]
+            if kind == "leaf":  # a view's base that is also a parameter: it is a leaf
+                boxes[number - 1].kind = kind
+            return number, False
+        boxes.append(Box(len(boxes) + 1, kind, obj))
+        known[id(obj)] = len(boxes)
+        return len(boxes), True
+
+    add("output", output)
+    queue = deque([boxes[0]])
+    while queue:
+        box = queue.popleft()
+        for kind, child in _children(box.obj):
+            if child is None:
+                box.children.append(None)
+                continue
+            number, new = add(kind, child)
+            box.children.append(number)
+            if new:
+                queue.append(boxes[number - 1])
+    main_fns = [b for b in boxes if b.kind in ("backward", "accumulate")]
+    for box in main_fns:
+        box.saved = _saved_values(box.obj)
+    # Custom autograd Functions' saved tensors are drawn even without show_saved, so they
+    # are numbered first; then the `_saved_*` tensors of the saved view.
+    for custom in (True, False):
+        for box in main_fns:
+            for name, value in _saved_tensors(box, custom):
+                number, _ = add("saved", value)
+                boxes[number - 1].attr = boxes[number - 1].attr or name
+                if box.number not in boxes[number - 1].saved_by:
+                    boxes[number - 1].saved_by.append(box.number)
+                box.saved_boxes.append((name, number, custom))
+        if custom:
+            main = len(boxes)
+    return Layout(tuple(boxes), main)
+
+
+def _children(obj: object) -> list[tuple[str, object | None]]:
+    """What torchviz draws an edge to from `obj`, in its order; None for an empty slot."""
+    if torch.is_tensor(obj):
+        found: list[tuple[str, object | None]] = []
+        if obj.grad_fn is not None:
+            found.append((_fn_kind(obj.grad_fn), obj.grad_fn))
+        if obj._is_view():  # torchviz draws a view's base tensor, dark green, dotted
+            found.append(("output", obj._base))
+        return found
+    found = [("leaf", obj.variable)] if hasattr(obj, "variable") else []
+    for fn, _ in obj.next_functions:
+        found.append((_fn_kind(fn), fn) if fn is not None else ("", None))
+    return found
+
+
+def _fn_kind(fn: object) -> str:
+    return "accumulate" if hasattr(fn, "variable") else "backward"
+
+
+def _saved_values(fn: object) -> list[tuple[str, object]]:
+    """The node's `_saved_*` values by name, in torchviz's (alphabetical) order."""
+    found = []
+    for attr in dir(fn):
+        if attr.startswith(SAVED_PREFIX):
+            try:
+                found.append((attr[len(SAVED_PREFIX):], getattr(fn, attr)))
+            except RuntimeError:  # freed by a backward() without retain_graph
+                found.append((attr[len(SAVED_PREFIX):], FREED))
+    return found
+
+
+class _Freed:
+    def __repr__(self) -> str:
+        return "freed"
+
+
+FREED = _Freed()  # a saved value that backward() already released
+
+
+def _saved_tensors(box: Box, custom: bool) -> list[tuple[str, torch.Tensor]]:
+    """Tensors torchviz draws for this node: custom Functions' or the `_saved_*` ones."""
+    if custom:
+        try:
+            values = list(getattr(box.obj, "saved_tensors", ()))
+        except RuntimeError:
+            raise GraphError("the graph's saved tensors were freed by backward(); draw the "
+                             "graph before it, or call backward(retain_graph=True)") from None
+        return [(f"saved_tensors[{i}]", t) for i, t in enumerate(values) if torch.is_tensor(t)]
+    found = []
+    for name, value in box.saved:
+        if torch.is_tensor(value):
+            found.append((name, value))
+        elif isinstance(value, tuple):
+            found += [(f"{name}[{i}]", t) for i, t in enumerate(value) if torch.is_tensor(t)]
+    return found
+
+
+class Namer:
+    """Names of forward values: tensors by identity or storage, nodes by their output."""
+
+    def __init__(self, values: Mapping[str, torch.Tensor],
+                 outputs: Mapping[int, str] | None = None) -> None:
+        self._by_id: dict[int, str] = {}
+        self._by_storage: dict[tuple, str] = {}
+        self._keep = list(values.values())  # ids stay valid while we hold the tensors
+        self.outputs: dict[int, str] = dict(outputs or {})  # id(node) -> its output's name
+        for name, tensor in values.items():
+            self._by_id.setdefault(id(tensor), name)
+            self._by_storage.setdefault(_storage_key(tensor), name)
+            if tensor.grad_fn is not None:
+                self.outputs.setdefault(id(tensor.grad_fn), name)
+
+    def tensor(self, tensor: torch.Tensor) -> str | None:
+        """The name of this tensor, or of one with the same storage, shape and strides."""
+        if id(tensor) in self._by_id:
+            return self._by_id[id(tensor)]
+        return self._by_storage.get(_storage_key(tensor))
+
+    def output_of(self, fn: object) -> str | None:
+        """The name of the forward value the node `fn` created, when known."""
+        return self.outputs.get(id(fn))
+
+
+def _storage_key(tensor: torch.Tensor) -> tuple:
+    if tensor.layout != torch.strided or tensor.numel() == 0:
+        return ("no storage", id(tensor))
+    return (tensor.data_ptr(), tuple(tensor.shape), tuple(tensor.stride()), tensor.dtype)
+
+
+def shape_text(shape: tuple[int, ...] | torch.Size) -> str:
+    """(1, 10) as torchviz writes it; a 0-d tensor is ()."""
+    return "(" + ", ".join(str(n) for n in shape) + ")"

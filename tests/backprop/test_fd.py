@@ -1,0 +1,88 @@
+"""Finite differences: the third witness agrees, and catches a wrong gradient."""
+
+import dataclasses
+
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop import fd as fd_module
+from backprop.config import INITS, RunConfig
+from backprop.fd import finite_differences
+from backprop.manual import manual_pass
+from backprop.problem import make_problem
+
+
+def float64_problem(config):
+    return make_problem(dataclasses.replace(config, dtype="float64"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.builds(RunConfig, K=st.integers(1, 12), d=st.integers(1, 24),
+                 batch=st.integers(1, 4), seed=st.integers(0, 2**32),
+                 init=st.sampled_from(INITS)))
+def test_finite_differences_agree_away_from_kinks(config):
+    problem = float64_problem(config)
+    result = finite_differences(problem, manual_pass(problem).gradients())
+    assert result.agree, [(p.name, p.max_rel_error) for p in result.params if not p.agree]
+    assert [p.name for p in result.params] == list(manual_pass(problem).gradients())
+    assert not result.sampled  # these are all below 20,000 parameters
+
+
+def test_every_entry_checked_and_estimates_are_close():
+    problem = float64_problem(RunConfig())
+    grads = manual_pass(problem).gradients()
+    result = finite_differences(problem, grads)
+    for check in result.params:
+        assert check.checked == check.total == grads[check.name].numel()
+        off = ~check.kink
+        expected = grads[check.name].reshape(-1)[check.index][off]
+        assert torch.allclose(check.estimate[off], expected, rtol=1e-5,
+                              atol=1e-6 * float(expected.abs().max()) + 1e-300)
+
+
+def test_a_wrong_gradient_is_caught():
+    problem = float64_problem(RunConfig())
+    grads = manual_pass(problem).gradients()
+    for name in ("W1", "b5", "W11"):
+        wrong = dict(grads)
+        wrong[name] = grads[name].clone()
+        flat = wrong[name].view(-1)
+        flat[int(flat.abs().argmax())] *= 1.001
+        result = finite_differences(problem, wrong)
+        failed = [p.name for p in result.params if not p.agree]
+        assert failed == [name]
+
+
+def test_the_homework_missing_output_mask_is_caught():
+    """Seed 0's output ReLU is off: gradients ignoring that mask are wrong, and FD says so."""
+    problem = float64_problem(RunConfig(seed=0))
+    trace = manual_pass(problem)
+    n = len(problem.weights)
+    wrong = dict(trace.gradients())
+    wrong[f"b{n}"] = trace.grad_y_pred  # the homework: b_grad[10] = grad_y_pred, no mask
+    result = finite_differences(problem, wrong)
+    assert [p.name for p in result.params if not p.agree] == [f"b{n}"]
+
+
+def test_kinks_are_flagged_not_failed():
+    # d=1 networks sit on kinks easily: a nudge flips the single unit of some layer.
+    flagged = 0
+    for seed in range(40):
+        problem = float64_problem(RunConfig(K=6, d=2, seed=seed, init="xavier"))
+        result = finite_differences(problem, manual_pass(problem).gradients())
+        assert result.agree
+        flagged += sum(p.kinks for p in result.params)
+    assert flagged > 0
+
+
+def test_large_networks_are_sampled_deterministically(monkeypatch):
+    monkeypatch.setattr(fd_module, "MAX_CHECKED", 300)
+    problem = float64_problem(RunConfig(K=3, d=20))
+    grads = manual_pass(problem).gradients()
+    a, b = finite_differences(problem, grads), finite_differences(problem, grads)
+    assert a.sampled
+    assert 280 <= sum(p.checked for p in a.params) <= 320
+    assert all(p.checked >= 1 for p in a.params)
+    assert all(torch.equal(p.index, q.index) for p, q in zip(a.params, b.params))
+    assert a.agree

@@ -1,0 +1,146 @@
+"""gradreport build and compare, as a user runs them: exit codes and one-sentence errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backprop.datfile import read_dat
+
+
+def gradreport(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "report.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "COLUMNS": "120"})
+
+
+def assert_one_sentence(result, *words):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("gradreport: ") and lines[0].endswith(".")
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    result = gradreport("build", "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_build_writes_the_files_and_a_summary(built):
+    out, result = built
+    assert {"torch_autograd.dat", "my_autograd.dat", "run.json"} <= {p.name for p in out.iterdir()}
+    assert read_dat(out / "torch_autograd.dat").pass_name == "autograd"
+    assert read_dat(out / "my_autograd.dat").pass_name == "hand-written"
+    assert "All 22 gradients agree at 5 significant digits and are bit-for-bit identical" in (
+        result.stdout)
+    assert "finite differences (float64) agree" in result.stdout
+    assert result.stderr == ""  # -q: no progress
+
+
+def test_compare_agreeing_files(built):
+    out, _ = built
+    result = gradreport("compare", out / "torch_autograd.dat", out / "my_autograd.dat")
+    assert result.returncode == 0
+    assert "All 22 parameters agree at 5 significant digits (22 bit-for-bit identical)." in (
+        result.stdout)
+
+
+def test_compare_differing_files(built, tmp_path):
+    out, _ = built
+    lines = (out / "my_autograd.dat").read_text().splitlines()
+    row = lines.index("grad_W3 10 10") + 1
+    values = lines[row].split()
+    values[4] = f"{float(values[4]) * 1.001 + 1:.8e}"
+    lines[row] = " ".join(values)
+    changed = tmp_path / "changed.dat"
+    changed.write_text("\n".join(lines) + "\n")
+    result = gradreport("compare", out / "torch_autograd.dat", changed)
+    assert result.returncode == 1
+    assert "1 of 22 parameters differ at 5 significant digits: W3." in result.stdout
+    assert gradreport("compare", out / "torch_autograd.dat", changed,
+                      "--digits", "2").returncode == 0
+
+
+def test_compare_different_runs(built, tmp_path):
+    out, _ = built
+    other = tmp_path / "other"
+    assert gradreport("build", "--seed", "3", "--out", other, "-q").returncode == 0
+    result = gradreport("compare", out / "my_autograd.dat", other / "my_autograd.dat")
+    assert_one_sentence(result, "come from different runs", "seed=2 vs 3")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["build", "-K", "0"], ["K (hidden layers) must be between 1 and 100, not 0"]),
+    (["build", "-K", "ten"], ["invalid int value: 'ten'"]),
+    (["build", "--init", "he"], ["invalid choice: 'he'"]),
+    (["build", "--dtype", "half"], ["invalid choice"]),
+    (["build", "--seed", "-1"], ["seed must be between"]),
+    (["build", "--width", "5000"], ["d (width) must be between 1 and 4096"]),
+    (["build", "--bogus"], ["unrecognized arguments: --bogus"]),
+    (["frobnicate"], ["invalid choice: 'frobnicate'"]),
+    ([], ["the following arguments are required: COMMAND"]),
+    (["compare", "a.dat"], ["required: B.dat"]),
+    (["compare", "missing1.dat", "missing2.dat"], ["missing1.dat: no such file"]),
+    (["compare", "x.dat", "x.dat", "--digits", "0"], ["--digits must be between 1 and 17"]),
+])
+def test_bad_options_are_one_sentence(args, words, tmp_path):
+    assert_one_sentence(gradreport(*args, cwd=tmp_path), *words)
+
+
+def test_truncated_file_names_the_line(built, tmp_path):
+    out, _ = built
+    text = (out / "my_autograd.dat").read_text()
+    cut = tmp_path / "cut.dat"
+    cut.write_text(text[: len(text) // 2])
+    result = gradreport("compare", out / "torch_autograd.dat", cut)
+    assert_one_sentence(result, str(cut), "line ", "truncated")
+
+
+def test_unwritable_out_fails_before_work_and_leaves_nothing(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = gradreport("build", "--out", blocker / "sub")
+    assert_one_sentence(result, "cannot write to", "not a directory")
+    assert result.stdout == ""
+    assert gradreport("build", "--out", blocker).returncode == 2
+    assert blocker.read_text() == "not a folder"
+    assert_one_sentence(gradreport("build", "--out", "/proc/no-such-place"), "cannot write")
+
+
+def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    from backprop import files
+
+    target = tmp_path / "run.json"
+    target.write_text("old")
+
+    def refuse(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", refuse)
+    with pytest.raises(files.OutputError, match="no space left on device"):
+        files.atomic_write(target, "new content")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_runs_are_deterministic(built, tmp_path):
+    out, _ = built
+    assert gradreport("build", "--out", tmp_path, "-q").returncode == 0
+    for name in ("torch_autograd.dat", "my_autograd.dat", "run.json"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_bad_options_fail_without_importing_torch(tmp_path):
+    code = ("import sys; from report.cli import main; code = main(['build', '-K', '0']); "
+            "print(code, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.split() == ["2", "False"]
