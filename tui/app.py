@@ -11,8 +11,7 @@ from textual.screen import Screen
 
 from backprop.config import RunConfig
 from tui.screens.help import HelpScreen
-from tui.screens.steps import StepScreen, layer_commands
-
+from tui.screens.steps import StepScreen
 
 START_DELAY = 0.15   # seconds between the first frame and importing torch
 
@@ -59,6 +58,9 @@ class GradTUI(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The built-in commands, and a jump to each layer of the run."""
         yield from super().get_system_commands(screen)
-        if isinstance(screen, StepScreen):
-            for title, text, callback in layer_commands(screen):
-                yield SystemCommand(title, text, callback)
+        if not isinstance(screen, StepScreen):
+            return
+        for layer in range(1, screen.config.layers + 1):
+            for phase, symbol in (("forward", f"z_{layer}"), ("backward", f"delta_{layer}")):
+                yield SystemCommand(f"Layer {layer}: {phase} ({symbol})", f"Go to {symbol}",
+                                    lambda k=layer, p=phase: screen.go_to_layer(k, p))

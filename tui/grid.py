@@ -71,12 +71,12 @@ def block_size(block: Block, numbers: bool, wrap: int) -> tuple[int, int]:
     return width, 1 + header + rows * lines
 
 
-def render_block(block: Block, numbers: bool, wrap: int) -> list[Content]:
+def render_block(block: Block, numbers: bool, wrap: int, title: bool = True) -> list[Content]:
     """The lines of one grid: a title, column numbers for a matrix, then the cells."""
     per_line, _, label = _columns(block, numbers, wrap)
     cell = NUMBER_CELL if numbers else TINY_CELL
     rows = block.rows
-    lines = [Content.styled(block.title[:max(wrap, 1)], "bold")]
+    lines = [Content.styled(block.title[:max(wrap, 1)], "bold")] if title else []
     if len(rows) > 1:
         lines.append(_header(len(rows[0]), label, cell, numbers))
     for i, row in enumerate(rows, start=1):
@@ -134,8 +134,9 @@ def arrange(blocks: list[Block], view: int, width: int, height: int) -> Arrangem
             rendered = [render_block(b, numbers, side_wrap) for b in blocks]
             return Arrangement(_side_by_side(rendered, [w for w, _ in sizes]), False, numbers)
         if numbers and block_size(blocks[view], True, width)[0] <= width:
-            return Arrangement(render_block(blocks[view], True, width), True, True)
-    return Arrangement(render_block(blocks[view], False, width), True, False)
+            return Arrangement(render_block(blocks[view], True, width, title=False), True, True)
+    # One grid at a time: the caption above names it, so the grid has no title of its own.
+    return Arrangement(render_block(blocks[view], False, width, title=False), True, False)
 
 
 def _stack(rendered: list[list[Content]]) -> list[Content]:

@@ -94,7 +94,7 @@ async def test_v_cycles_the_matrix_view_and_l_toggles_the_log_scale() -> None:
         for _ in range(3):
             assert len(values.shown) == 1
             seen.append(values.shown[0])
-            first_row = values_text(screen).splitlines()[3].split()
+            first_row = values_text(screen).splitlines()[2].split()
             if values.shown[0] == "difference":
                 assert set(first_row[1:]) == {"0"}   # bitwise identical: all differences 0
             else:
@@ -149,3 +149,37 @@ async def test_the_command_palette_jumps_to_a_layer() -> None:
         await pilot.pause()
         step = screen.run.steps[screen.cursor]
         assert (step.tag, step.layer) == ("delta", 7)
+
+
+async def test_the_graph_boxes_of_each_step_are_named() -> None:
+    from backprop.graph import graph_of_run, nodes_for_step
+
+    app = GradTUI(RunConfig())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await settle(pilot)
+        graph = graph_of_run(screen.run, render=False)
+        await pilot.press("b", "n")   # delta_11, then dL/dW_11
+        for _ in range(2):
+            step = screen.run.steps[screen.cursor]
+            nodes = nodes_for_step(graph, step)
+            assert nodes
+            line = next(li for li in text_of(screen, "#info").splitlines()
+                        if li.startswith("autograd graph: "))
+            assert line.removeprefix("autograd graph: ").split("; ") == [
+                f"[{n.number}] {n.label}, layer {n.layer}" for n in nodes]
+            await pilot.press("n")
+        assert "[6] MmBackward0, layer 11" in line   # dL/dW_11 = h_10^T delta_11: the last Mm
+
+
+async def test_a_scalar_is_shown_with_every_digit() -> None:
+    from backprop.compare import significant
+
+    app = GradTUI(RunConfig(dtype="float64"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("b", "p")   # the loss L
+        step = screen.run.steps[screen.cursor]
+        assert step.tag == "loss"
+        caption = values_text(screen).splitlines()[0]
+        assert caption.startswith("L (scalar) = ")
+        assert significant(step.manual.item(), 17) in caption

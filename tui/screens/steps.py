@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -16,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import get_current_worker
 
-from backprop.config import DTYPES, INITS, MAX_SEED, RunConfig
-from backprop.errors import UserError
+from backprop.config import RunConfig
 from tui.grid import VIEWS
+from tui.screens.run_controls import RunControls
 from tui.widgets.banner import Banner
 from tui.widgets.code_view import CodeView
 from tui.widgets.status_line import StatusLine, config_text
@@ -27,6 +25,7 @@ from tui.widgets.step_list import StepList
 from tui.widgets.values import ValuesView
 
 if TYPE_CHECKING:
+    from backprop.graph import NodeRecord
     from backprop.run import Run
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
@@ -37,7 +36,7 @@ def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool 
     return Binding(keys, action, text, show=show, tooltip=help_text, id=f"gradtui.{name}")
 
 
-class StepScreen(Screen[None]):
+class StepScreen(RunControls, Screen[None]):
     """One step at a time: the step list, the values, the code line, the status."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,25 +80,18 @@ class StepScreen(Screen[None]):
             self.config, self.name = config, name
 
     class Computed(Message):
-        """The worker finished a run; `nodes` maps step index to graph nodes (or None)."""
+        """The worker finished a run; `nodes` maps a step index to its graph boxes."""
 
-        def __init__(self, run: Run, nodes: dict[int, tuple] | None,
+        def __init__(self, run: Run, nodes: dict[int, tuple[NodeRecord, ...]],
                      source: tuple[str, int]) -> None:
             super().__init__()
             self.run, self.nodes, self.source = run, nodes, source
-
-    class Exported(Message):
-        """The export worker wrote files, or failed with one sentence."""
-
-        def __init__(self, title: str, text: str, error: bool) -> None:
-            super().__init__()
-            self.title, self.text, self.error = title, text, error
 
     def __init__(self, config: RunConfig, out: str = "build") -> None:
         super().__init__()
         self.set_reactive(StepScreen.config, config)
         self.out = out
-        self.nodes: dict[int, tuple] | None = None
+        self.nodes: dict[int, tuple[NodeRecord, ...]] = {}
 
     def compose(self) -> ComposeResult:
         """Banner, step list beside (or above) the step's info, values and code, status."""
@@ -188,7 +180,7 @@ class StepScreen(Screen[None]):
             return
         step = self.run.steps[self.cursor]
         self.query_one(StepList).move_to(self.cursor)
-        nodes = None if self.nodes is None else self.nodes.get(step.index, ())
+        nodes = self.nodes.get(step.index, ())
         self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
         self.query_one(CodeView).show_line(step.line)
         self._show_values()
@@ -265,72 +257,9 @@ class StepScreen(Screen[None]):
         """Switch the colour scale between linear and log10 |value|."""
         self.log_scale = not self.log_scale
 
-    def action_resample(self) -> None:
-        """Draw a new x: the next draw for this seed; the parameters stay."""
-        self.config = dataclasses.replace(self.config, draw=self.config.draw + 1)
+def _graph_nodes(run: Run) -> dict[int, tuple[NodeRecord, ...]]:
+    """The numbered autograd graph boxes computing each step's quantity, by step index."""
+    from backprop.graph import graph_of_run, nodes_for_step
 
-    def action_new_seed(self) -> None:
-        """Ask for a seed, then recompute with it."""
-        from tui.screens.number_dialog import NumberDialog
-
-        def chosen(seed: int | None) -> None:
-            if seed is not None:
-                self.config = dataclasses.replace(self.config, seed=seed)
-
-        self.app.push_screen(NumberDialog(f"New seed (0..{MAX_SEED}):", 0, MAX_SEED, self.config.seed), chosen)
-
-    def action_cycle_init(self) -> None:
-        """Use the next init: randn, kaiming, xavier."""
-        following = INITS[(INITS.index(self.config.init) + 1) % len(INITS)]
-        self.config = dataclasses.replace(self.config, init=following)
-
-    def action_toggle_dtype(self) -> None:
-        """Switch between float32 and float64."""
-        other = DTYPES[(DTYPES.index(self.config.dtype) + 1) % len(DTYPES)]
-        self.config = dataclasses.replace(self.config, dtype=other)
-
-    def action_export(self) -> None:
-        """Write the two .dat files and run.json of the run on screen."""
-        if self.run is None:
-            self.notify("The run is still being computed; export once it is shown.")
-            return
-        self.export(self.run)
-
-    @work(thread=True, group="export")
-    def export(self, run: Run) -> None:
-        """Write the run's files, exactly as `gradreport build` does."""
-        from backprop.files import write_run_files
-
-        title = f"Exported {config_text(run.config)}"
-        try:
-            written = write_run_files(run, self.out)
-        except UserError as err:
-            self.post_message(self.Exported("Export failed", str(err), True))
-            return
-        self.post_message(self.Exported(title, "wrote " + ", ".join(map(str, written.values())),
-                                        False))
-
-    @on(Exported)
-    def _exported(self, message: Exported) -> None:
-        self.notify(message.text, title=message.title,
-                    severity="error" if message.error else "information")
-
-
-def _graph_nodes(run: Run) -> dict[int, tuple] | None:
-    """Graph nodes per step index, or None while backprop.graph is not there."""
-    try:
-        from backprop.graph import graph_of_run, nodes_for_step
-    except ImportError:   # the graph module is being written on another branch
-        return None
-    graph = graph_of_run(run)
+    graph = graph_of_run(run, render=False)   # the records only: no Graphviz drawing
     return {step.index: nodes_for_step(graph, step) for step in run.steps}
-
-
-def layer_commands(screen: StepScreen) -> Sequence[tuple[str, str, Any]]:
-    """(title, help, callback) of every layer jump, for the command palette."""
-    commands = []
-    for layer in range(1, screen.config.layers + 1):
-        for phase, symbol in (("forward", f"z_{layer}"), ("backward", f"delta_{layer}")):
-            commands.append((f"Layer {layer}: {phase} ({symbol})", f"Go to {symbol}",
-                             lambda k=layer, p=phase: screen.go_to_layer(k, p)))
-    return commands

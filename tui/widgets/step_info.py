@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from backprop.graph import NodeRecord
     from backprop.steps import Step
 
 
@@ -33,36 +34,30 @@ def verdict(step: Step) -> Content:
     return Content.assemble(*parts)
 
 
-def node_text(nodes: Sequence[Any] | None) -> Content:
-    """The autograd graph nodes computing the same quantity, as `[14] MmBackward0, layer 9`."""
-    if nodes is None:
-        return Content.styled("autograd graph: node records are not available", "dim")
+def node_text(nodes: Sequence[NodeRecord]) -> Content:
+    """The autograd graph boxes computing the same quantity: `[6] MmBackward0, layer 11`."""
     if not nodes:
-        return Content.styled("autograd graph: no backward node computes this value", "dim")
-    named = [f"[{n.number}] {n.label}" + (f", layer {n.layer}" if n.layer else "")
-             for n in nodes]
+        return Content.styled("autograd graph: no box computes this value", "dim")
+    named = []
+    for node in nodes:
+        label = f"saved {node.label}" if node.kind == "saved" else node.label
+        where = f", layer {node.layer}" if node.layer is not None else ""
+        named.append(f"[{node.number}] {label}{where}")
     return Content.assemble(("autograd graph: ", "dim"), "; ".join(named))
 
 
-def describe(step: Step, total: int, nodes: Sequence[Any] | None) -> Content:
+def describe(step: Step, total: int, nodes: Sequence[NodeRecord]) -> Content:
     """The lines of StepInfo for `step` of `total`."""
-    from backprop.compare import significant  # imports torch: only once a run exists
-
-    where = "the loss" if step.layer is None else f"layer {step.layer}"
+    where = "" if step.layer is None else f" · layer {step.layer}"
     shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
     dtype = str(step.manual.dtype).removeprefix("torch.")
     lines = [
         Content.assemble((f"{step.symbol}", "bold"), f"  {step.title}",
-                         (f"  · {step.phase} · {where} · step {step.index + 1}/{total}", "dim")),
+                         (f"  · {step.phase}{where} · step {step.index + 1}/{total}", "dim")),
         Content.assemble((step.text, "bold $accent"), (f"   shape {shape} {dtype}", "dim")),
         verdict(step),
         node_text(nodes),
     ]
-    if step.manual.numel() == 1 and step.tag != "mask":
-        digits = 17 if dtype == "float64" else 9
-        lines.append(Content.assemble(
-            ("value: ", "dim"), f"hand-written {significant(float(step.manual), digits)}",
-            ("  · ", "dim"), f"autograd {significant(float(step.autograd), digits)}"))
     return Content("\n").join(lines)
 
 
@@ -73,7 +68,7 @@ class StepInfo(Widget):
         super().__init__(id=id)
         self.content = Content("")
 
-    def show(self, step: Step | None, total: int, nodes: Sequence[Any] | None) -> None:
+    def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord]) -> None:
         """Describe `step` (None before the run has been computed)."""
         self.content = Content("") if step is None else describe(step, total, nodes)
         self.refresh()   # the stylesheet gives it a fixed height: no new layout needed

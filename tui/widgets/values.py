@@ -23,6 +23,13 @@ def as_rows(tensor: torch.Tensor) -> list[list]:
     return tensor.reshape(tensor.shape[0] if tensor.dim() > 1 else 1, -1).tolist()
 
 
+def _full(tensor: torch.Tensor) -> str:
+    """A one-element tensor with every digit its dtype holds (9 for float32, 17 for float64)."""
+    from backprop.compare import significant
+
+    return significant(tensor.item(), 17 if tensor.dtype.itemsize == 8 else 9)
+
+
 class ValuesView(Widget):
     """Hand-written, autograd and difference grids of one step; one at a time if short."""
 
@@ -76,13 +83,16 @@ class ValuesView(Widget):
 
     def _caption(self) -> Content:
         assert self._step is not None and self.arrangement is not None
-        shape = "×".join(str(n) for n in self._step.manual.shape) or "scalar"
+        step = self._step
+        shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
+        head: list = [(f"{step.symbol} ({shape})", "bold")]
+        if step.manual.numel() == 1 and step.tag != "mask":
+            head.append(f" = {_full(step.manual)} (hand-written), {_full(step.autograd)} "
+                        "(autograd)")
         if self.arrangement.one_at_a_time:
             others = ", ".join(v for i, v in enumerate(VIEWS) if i != self._view)
-            return Content.assemble((f"{self._step.symbol} ({shape}): ", "bold"),
-                                    (f"{VIEWS[self._view]}", "bold reverse"),
-                                    (f"   v: {others}", "dim"))
-        return Content.assemble((f"{self._step.symbol} ({shape})", "bold"))
+            head += [": ", (VIEWS[self._view], "bold reverse"), (f"   v: {others}", "dim")]
+        return Content.assemble(*head)
 
     def _legend(self) -> Content:
         assert self.arrangement is not None
