@@ -96,18 +96,17 @@ def _check_layout(screen: StepScreen, width: int, height: int) -> None:
 
 
 @pytest.mark.parametrize("config", [RunConfig(K=1, d=1), RunConfig(K=40, d=10),
-                                    RunConfig(K=2, d=64), RunConfig(K=3, d=5, batch=4)])
-@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+                                    RunConfig(K=2, d=64), RunConfig(K=3, d=5, batch=4),
+                                    RunConfig(seed=0)])
+@pytest.mark.parametrize("size", [(MIN_WIDTH, MIN_HEIGHT), (80, 24), (120, 36)])
 async def test_any_k_and_d_keep_the_layout(config: RunConfig, size: tuple[int, int]) -> None:
     app = GradTUI(config)
     async with app.run_test(size=size) as pilot:
         screen = await settle(pilot)
-        for keys in ((), ("n",), ("b",), ("end", "p"), ("end",)):
-            await pilot.press(*keys)
+        _check_layout(screen, *size)
+        for key in ("n", "b", "end", "p", "v", "v", "l", "v"):   # vectors, then dW_1's grids
+            await pilot.press(key)
             _check_layout(screen, *size)
-            for _ in range(3):
-                await pilot.press("v")
-                _check_layout(screen, *size)
 
 
 async def test_help_lists_every_key_and_closes() -> None:

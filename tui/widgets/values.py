@@ -79,7 +79,10 @@ class ValuesView(Widget):
             self.arrangement = arrange(self._blocks, self._view, area.width,
                                        max(area.height - 2, 1))
             self._key = key
-        return [self._caption(), *self.arrangement.lines, self._legend()]
+        # Caption and legend are cut to the pane: only a grid wider than it should scroll.
+        caption, legend = (line.truncate(area.width, ellipsis=True)
+                           for line in (self._caption(), self._legend()))
+        return [caption, *self.arrangement.lines, legend]
 
     def _caption(self) -> Content:
         assert self._step is not None and self.arrangement is not None
