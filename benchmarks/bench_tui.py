@@ -13,6 +13,7 @@ under 60 ms for K=40, d=64.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -101,6 +102,8 @@ def report(name: str, values: list[float], goal: float) -> None:
 
 def main() -> None:
     """Measure and print."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"(load average {load} on {os.cpu_count()} cores: wall times grow with it)")
     if shutil.which("tmux"):
         report("gradtui first frame (tmux 120x36)", first_frame(), 0.5)
     else:

@@ -114,9 +114,16 @@ async def test_clicking_a_step_in_the_list_goes_there() -> None:
     app = GradTUI(RunConfig())
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await settle(pilot)
-        await pilot.click("#steps", offset=(3, 5))
+        await pilot.click("#steps-pane", offset=(3, 5))
         await pilot.pause()
         assert screen.cursor == 5
+        _check_screen_shows_cursor(screen)
+        await pilot.press("end")   # the list scrolls to its end; a click counts from there
+        top = round(screen.query_one("#steps-pane").scroll_y)
+        assert top > 0
+        await pilot.click("#steps-pane", offset=(3, 2))
+        await pilot.pause()
+        assert screen.cursor == top + 2
         _check_screen_shows_cursor(screen)
 
 

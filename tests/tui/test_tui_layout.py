@@ -76,10 +76,10 @@ async def test_too_small_says_so_and_resizing_lays_out_again() -> None:
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not note.display and screen.query_one("#body").display
-        assert screen.has_class("-narrow") and not screen.query_one("#steps").display
+        assert screen.has_class("-narrow") and not screen.query_one("#steps-pane").display
         await pilot.resize_terminal(120, 36)
         await pilot.pause()
-        assert screen.has_class("-wide") and screen.query_one("#steps").display
+        assert screen.has_class("-wide") and screen.query_one("#steps-pane").display
 
 
 def _check_layout(screen: StepScreen, width: int, height: int) -> None:

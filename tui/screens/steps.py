@@ -11,7 +11,7 @@ from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from backprop.config import RunConfig
@@ -99,7 +99,8 @@ class StepScreen(RunControls, Screen[None]):
         yield Static(id="too-small")
         yield Static(id="loading")
         with Horizontal(id="body"):
-            yield StepList(id="steps")
+            with ScrollableContainer(id="steps-pane", can_focus=False):
+                yield StepList(id="steps")
             with Vertical(id="detail"):
                 yield StepInfo(id="info")
                 with ScrollableContainer(id="values-pane", can_focus=False):
@@ -179,7 +180,7 @@ class StepScreen(RunControls, Screen[None]):
         if self.run is None:
             return
         step = self.run.steps[self.cursor]
-        self.query_one(StepList).move_to(self.cursor)
+        self.query_one(StepList).highlight(self.cursor)
         nodes = self.nodes.get(step.index, ())
         self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
         self.query_one(CodeView).show_line(step.line)
@@ -203,9 +204,9 @@ class StepScreen(RunControls, Screen[None]):
             f"The terminal is {width}×{height}; gradtui needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
 
-    @on(OptionList.OptionSelected, "#steps")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.cursor = event.option_index
+    @on(StepList.Chosen)
+    def _chosen(self, message: StepList.Chosen) -> None:
+        self.cursor = message.index
 
     # --- actions -------------------------------------------------------------------------
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.content import Content
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.message import Message
+
+from tui.widgets.line_list import LineList
 
 if TYPE_CHECKING:
     from backprop.steps import Step
@@ -24,19 +26,23 @@ def step_label(step: Step, total: int) -> Content:
         step.symbol, mark)
 
 
-class StepList(OptionList):
+class StepList(LineList):
     """All steps in order; the screen moves the highlight, a click chooses a step."""
 
-    can_focus = False   # the step keys belong to the screen, not to this list
+    HIGHLIGHT = "bold on $primary 60%"
+
+    class Chosen(Message):
+        """A step was clicked."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
 
     def show_steps(self, steps: Sequence[Step]) -> None:
         """Replace the list with the steps of a new run."""
-        highlighted = self.highlighted
-        self.set_options(Option(step_label(step, len(steps))) for step in steps)
-        if highlighted is not None and steps:
-            self.highlighted = min(highlighted, len(steps) - 1)
+        self.set_lines([step_label(step, len(steps)) for step in steps])
 
-    def move_to(self, index: int) -> None:
-        """Highlight step `index` and keep it in view."""
-        if 0 <= index < self.option_count:
-            self.highlighted = index
+    def on_click(self, event: events.Click) -> None:
+        """Go to the step under the mouse."""
+        if 0 <= event.y < len(self._lines):
+            self.post_message(self.Chosen(event.y))
