@@ -23,6 +23,7 @@ class UsageError(UserError):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        """A usage error becomes one sentence and exit status 2, not argparse's usage dump."""
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 

@@ -104,22 +104,35 @@ async def test_other_diagnostics_show_their_banner(config: RunConfig, kind: str,
         assert screen.query_one("#banner").has_class("-severe") == severe
 
 
-@pytest.mark.parametrize("config", [RunConfig(), RunConfig(K=2, d=3, seed=5, init="xavier",
-                                                           dtype="float64", draw=2)])
-async def test_e_exports_the_same_files_as_gradreport_build(
-        tmp_path: Path, config: RunConfig) -> None:
-    ours, theirs = tmp_path / "tui", tmp_path / "report"
-    app = GradTUI(config, out=str(ours))
+async def _export(app: GradTUI):
+    """Press e once the run is shown; the one notification it gives."""
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
         (note,) = app._notifications
-        assert str(ours / RUN_JSON) in note.message
-    args = ["build", "--out", str(theirs), "-q", "-K", str(config.K), "-d", str(config.d),
-            "--seed", str(config.seed), "--init", config.init, "--dtype", config.dtype,
-            "--draw", str(config.draw)]
+        return note
+
+
+async def test_e_exports_to_build_the_same_files_as_gradreport_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    note = await _export(GradTUI(RunConfig()))   # the default folder: build/
+    assert f"build/{RUN_JSON}" in note.message
+    assert gradreport(["build", "--out", "report", "-q"]) == 0
+    for name in (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON):
+        assert (tmp_path / "build" / name).read_bytes() == \
+            (tmp_path / "report" / name).read_bytes(), name
+
+
+async def test_e_exports_any_config_as_gradreport_build_does(tmp_path: Path) -> None:
+    config = RunConfig(K=2, d=3, seed=5, init="xavier", dtype="float64", draw=2)
+    ours, theirs = tmp_path / "tui", tmp_path / "report"
+    note = await _export(GradTUI(config, out=str(ours)))
+    assert note.severity == "information" and "seed=5 xavier float64 draw=2" in note.title
+    args = ["build", "--out", str(theirs), "-q", "-K", "2", "-d", "3", "--seed", "5",
+            "--init", "xavier", "--dtype", "float64", "--draw", "2"]
     assert gradreport(args) == 0
     for name in (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON):
         assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
@@ -128,13 +141,7 @@ async def test_e_exports_the_same_files_as_gradreport_build(
 async def test_an_export_that_cannot_be_written_says_why(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    app = GradTUI(RunConfig(K=1, d=2), out=str(blocker))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        (note,) = app._notifications
-        assert note.severity == "error"
-        assert "it is a file, not a folder" in note.message
+    note = await _export(GradTUI(RunConfig(K=1, d=2), out=str(blocker)))
+    assert note.severity == "error"
+    assert "it is a file, not a folder" in note.message
     assert blocker.read_text() == "not a folder"

@@ -151,10 +151,12 @@ class StepScreen(RunControls, Screen[None]):
         self.run = message.run
 
     def watch_config(self) -> None:
+        """A new config was asked for: compute its run."""
         self.compute(self.config)
         self._show_status()
 
     def watch_run(self, run: Run | None) -> None:
+        """A run arrived: show its steps and diagnostics, at the same step."""
         if run is None:
             return
         self.remove_class("-loading")
@@ -164,16 +166,20 @@ class StepScreen(RunControls, Screen[None]):
         self._show_step()
 
     def watch_stage_text(self) -> None:
+        """Say what is being computed."""
         self.query_one("#loading", Static).update(self.stage_text)
         self._show_status()
 
     def watch_cursor(self) -> None:
+        """Show the step the cursor moved to."""
         self._show_step()
 
     def watch_view(self) -> None:
+        """Show the grid chosen with v."""
         self._show_values()
 
     def watch_log_scale(self) -> None:
+        """Redraw the colours on the other scale."""
         self._show_values()
 
     def _show_step(self) -> None:
