@@ -92,6 +92,7 @@ class StepScreen(RunControls, Screen[None]):
         self.set_reactive(StepScreen.config, config)
         self.out = out
         self.nodes: dict[int, tuple[NodeRecord, ...]] = {}
+        self._started = False   # whether a computation has been started
 
     def compose(self) -> ComposeResult:
         """Banner, step list beside (or above) the step's info, values and code, status."""
@@ -117,7 +118,8 @@ class StepScreen(RunControls, Screen[None]):
 
     def begin(self) -> None:
         """Start computing the first run (the app calls this after its first frame)."""
-        if self.run is None:
+        if not self._started:   # a key that changed the config may have started one
+            self._started = True
             self.compute(self.config)
 
     # --- the run, computed in a thread so the screen stays live -------------------------
@@ -152,6 +154,7 @@ class StepScreen(RunControls, Screen[None]):
 
     def watch_config(self) -> None:
         """A new config was asked for: compute its run."""
+        self._started = True
         self.compute(self.config)
         self._show_status()
 
