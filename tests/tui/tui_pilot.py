@@ -33,4 +33,4 @@ def text_of(screen: StepScreen, selector: str) -> str:
 
 def values_text(screen: StepScreen) -> str:
     """The plain text of the values pane: caption, grids, legend."""
-    return screen.query_one(ValuesView).render().plain
+    return screen.query_one(ValuesView).text()

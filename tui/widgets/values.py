@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from tui.grid import VIEWS, Arrangement, Block, arrange, blocks_for
@@ -42,6 +44,7 @@ class ValuesView(Widget):
         self._key: tuple | None = None
         self.arrangement: Arrangement | None = None
         self._grid_size = (0, 0)
+        self._cached: list[Content] = []
 
     def show(self, step: Step | None, view: int, log: bool) -> None:
         """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
@@ -69,6 +72,7 @@ class ValuesView(Widget):
         return Size(80, 20)
 
     def _lines(self) -> list[Content]:
+        """Caption, grids and legend for the current step, view, scale and pane size."""
         if self._step is None:
             self.arrangement = None
             return []
@@ -78,11 +82,12 @@ class ValuesView(Widget):
             # Two lines of the pane go to the caption and the scale legend.
             self.arrangement = arrange(self._blocks, self._view, area.width,
                                        max(area.height - 2, 1))
+            # Caption and legend are cut to the pane: only a grid wider than it scrolls.
+            caption, legend = (line.truncate(area.width, ellipsis=True)
+                               for line in (self._caption(), self._legend()))
+            self._cached = [caption, *self.arrangement.lines, legend]
             self._key = key
-        # Caption and legend are cut to the pane: only a grid wider than it should scroll.
-        caption, legend = (line.truncate(area.width, ellipsis=True)
-                           for line in (self._caption(), self._legend()))
-        return [caption, *self.arrangement.lines, legend]
+        return self._cached
 
     def _caption(self) -> Content:
         assert self._step is not None and self.arrangement is not None
@@ -111,6 +116,17 @@ class ValuesView(Widget):
         """The widest line: a grid wider than the pane scrolls, it never wraps."""
         return max((line.cell_length for line in self._lines()), default=0)
 
-    def render(self) -> Content:
-        """The caption, the grids and the legend."""
-        return Content("\n").join(self._lines())
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """One row per line."""
+        return len(self._lines())
+
+    def render_line(self, y: int) -> Strip:
+        """Row `y` alone: a 64x64 grid in a short pane draws only the rows in view."""
+        lines, width = self._lines(), self.size.width
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, self.visual_style.rich_style)
+        return Visual.to_strips(self, lines[y], width, 1, self.visual_style, pad=True)[0]
+
+    def text(self) -> str:
+        """Everything the widget shows, as plain text (one line per row)."""
+        return "\n".join(line.plain for line in self._lines())
