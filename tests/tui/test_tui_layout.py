@@ -129,3 +129,20 @@ async def test_help_lists_every_key_and_closes() -> None:
             await pilot.press(closer)
             assert app.screen is screen
         assert app.is_running   # q closed the help, it did not quit
+
+
+async def test_resizing_refits_the_grids() -> None:
+    app = GradTUI(RunConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("end", "p")   # dL/dW_1: 10x10
+        values = screen.query_one("#values")
+        assert values.shown == ("hand-written",)
+        await pilot.resize_terminal(260, 40)
+        await pilot.pause()
+        assert values.shown == ("hand-written", "autograd", "difference")
+        first = values.text().splitlines()[1]
+        assert "hand-written" in first and "autograd" in first and "difference" in first
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert values.shown == ("hand-written",)

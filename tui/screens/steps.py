@@ -209,6 +209,7 @@ class StepScreen(RunControls, Screen[None]):
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
+        self.query_one(ValuesView).refresh(layout=True)   # the grids are fitted to the pane
         self.query_one("#too-small", Static).update(
             f"The terminal is {width}×{height}; gradtui needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
