@@ -14,21 +14,18 @@ if TYPE_CHECKING:
 
 
 def verdict(step: Step) -> Content:
-    """Bit for bit / agrees at N digits / max relative error, for this step's values."""
+    """Bit for bit? Agrees at N significant digits? The largest relative error."""
     a = step.agreement
-    digits = f"{a.digits} significant digits"
-    parts: list = []
-    if a.bitwise:
-        parts.append(("✓ bit-for-bit identical", "bold $success"))
-    elif a.agree:
-        parts.append((f"✓ agrees at {digits}", "bold $success"))
+    parts: list = [("✓ bit-for-bit identical", "bold $success") if a.bitwise
+                   else ("≠ not bit-for-bit identical", "bold $warning"), " · "]
+    if a.agree:
+        parts.append((f"✓ agrees at {a.digits} sig. digits", "bold $success"))
     else:
-        total = max(1, len(step.manual.reshape(-1)))
-        parts.append((f"✗ {a.differ} of {total} entries differ at {digits}", "bold $error"))
-    if not a.bitwise:
-        parts.append(f" · max rel error {a.max_rel_error:.2e}")
-    elif a.agree:
-        parts.append(f" · agrees at {digits}")
+        total = max(1, step.manual.numel())
+        parts.append((f"✗ {a.differ} of {total} differ at {a.digits} sig. digits",
+                      "bold $error"))
+    error = "0" if a.max_rel_error == 0 else f"{a.max_rel_error:.1e}"
+    parts.append(f" · max rel error {error}")
     if a.nonfinite:
         parts.append((f" · {a.nonfinite} entries are inf or nan", "bold $error"))
     return Content.assemble(*parts)
