@@ -13,8 +13,6 @@ from backprop.config import RunConfig
 from tui.screens.help import HelpScreen
 from tui.screens.steps import StepScreen
 
-START_DELAY = 0.15   # seconds between the first frame and importing torch
-
 
 class GradTUI(App[None]):
     """A debugger for backpropagation: the hand-written pass, step by step, beside autograd."""
@@ -36,15 +34,10 @@ class GradTUI(App[None]):
         return StepScreen(self.config, self.out)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: start the slow part (importing torch) shortly.
-
-        Importing torch in a thread holds the GIL most of the time; the few frames that
-        complete the first screen (the footer is filled in a frame or two later) go out
-        first, so a student sees the layout and "importing torch" at once.
-        """
+        """The first frame is on screen: the slow part (importing torch) can start."""
         screen = self.screen_stack[0]
         if isinstance(screen, StepScreen):
-            self.set_timer(START_DELAY, screen.begin)
+            screen.after_first_frame()
 
     def action_help(self) -> None:
         """Show every key, read from the bindings in force."""

@@ -116,6 +116,17 @@ class StepScreen(RunControls, Screen[None]):
         self.add_class("-loading")
         self.stage_text = f"computing {config_text(self.config)}: importing torch …"
 
+    def after_first_frame(self, tries: int = 50) -> None:
+        """Begin once the footer's keys are drawn too (Textual fills it in a frame later).
+
+        Importing torch in a thread holds the GIL most of the time: started earlier, it
+        would hold back the frames that complete the first screen.
+        """
+        if self.query_one(Footer).children or tries <= 0:
+            self.call_after_refresh(self.begin)
+        else:
+            self.set_timer(0.02, lambda: self.after_first_frame(tries - 1))
+
     def begin(self) -> None:
         """Start computing the first run (the app calls this after its first frame)."""
         if not self._started:   # a key that changed the config may have started one
