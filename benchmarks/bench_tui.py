@@ -2,8 +2,9 @@
 
 First frame: `gradtui` is started in a real terminal (tmux, 120x36) and the pane is polled
 until the footer is drawn; the time includes Python's start-up and Textual's import.
-Goal: at most 0.5 s. A bare Textual app is timed the same way, for scale: on a busy
-machine both grow.
+Goal: at most 0.5 s. The CPU time the process used until then is printed too (it
+hardly depends on how busy the machine is), and a bare Textual app is timed the same
+way, for scale.
 
 Step key to repaint: in-process, headless, at 120x36; the time from sending a key event
 to the end of the screen update it causes, including turning the update into terminal
@@ -19,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,39 +37,66 @@ FIRST_FRAME_RUNS = 5
 STEP_KEYS = 60
 
 
-# The floor on this machine: a bare Textual app with one label and a footer.
-BARE_APP = ("from textual.app import App\nfrom textual.widgets import Footer, Static\n"
-            "class Bare(App):\n    BINDINGS = [('q', 'quit', 'Quit')]\n"
-            "    def compose(self):\n        yield Static('bare')\n        yield Footer()\n"
-            "Bare().run()\n")
+# Started in tmux in place of the program itself: it notes the CPU seconds the process
+# has used when the first frame with the footer's "Quit" is written, then runs `gradtui`
+# or, for scale, a bare Textual app with one label and a footer.
+WRAPPER = """
+import sys, time
+from textual.app import App
+note, which = sys.argv[1], sys.argv[2]
+display = App._display
+def timed(self, screen, update):
+    display(self, screen, update)
+    if note and update is not None and "Quit" in update.render_segments(self.console):
+        open(note, "w").write(str(time.process_time()))
+        globals()["note"] = ""
+App._display = timed
+if which == "bare":
+    from textual.widgets import Footer, Static
+    class Bare(App):
+        BINDINGS = [("q", "quit", "Quit")]
+        def compose(self):
+            yield Static("bare")
+            yield Footer()
+    Bare().run()
+else:
+    from tui.cli import main
+    sys.argv = ["gradtui"]
+    main()
+"""
 
 
-def first_frame(command: list[str]) -> list[float]:
-    """Seconds from starting `command` in tmux until a footer with Quit is on the pane."""
+def first_frame(which: str, note: Path) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds from starting `which` in tmux to its first full frame."""
     socket = "gradtui-bench"
-    times = []
+    walls, cpus = [], []
     for _ in range(FIRST_FRAME_RUNS):
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        note.unlink(missing_ok=True)
         start = time.perf_counter()
         subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "120", "-y", "36",
-                        *command], check=True, cwd=ROOT)
+                        sys.executable, "-c", WRAPPER, str(note), which], check=True, cwd=ROOT)
         while True:
             pane = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p"],
                                   capture_output=True, text=True).stdout
             if "Quit" in pane:
-                times.append(time.perf_counter() - start)
+                walls.append(time.perf_counter() - start)
                 break
             if time.perf_counter() - start > 20:
-                raise RuntimeError("gradtui drew nothing in 20 s:\n" + pane)
+                raise RuntimeError(f"{which} drew nothing in 20 s:\n" + pane)
             time.sleep(0.002)
+        while not note.exists() and time.perf_counter() - start < 20:
+            time.sleep(0.01)
+        cpus.append(float(note.read_text()))
         subprocess.run(["tmux", "-L", socket, "send-keys", "q"], capture_output=True)
         time.sleep(0.3)
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
-    return times
+    return walls, cpus
 
 
-async def step_latencies(config: RunConfig, size: tuple[int, int]) -> list[float]:
-    """Seconds from a step key to the end of the repaint it causes, per key."""
+async def step_latencies(config: RunConfig,
+                         size: tuple[int, int]) -> tuple[list[float], list[float]]:
+    """Seconds from a step key to the end of the repaint it causes, and CPU seconds, per key."""
     from textual._compositor import CompositorUpdate
 
     app = GradTUI(config)
@@ -86,16 +115,17 @@ async def step_latencies(config: RunConfig, size: tuple[int, int]) -> list[float
         while getattr(screen, "run", None) is None:
             await asyncio.sleep(0.05)
         await pilot.pause(0.2)
-        latencies = []
+        latencies, cpus = [], []
         keys = ["n"] * (STEP_KEYS // 2) + ["end"] + ["p"] * (STEP_KEYS // 2)
         for key in keys:
             painted.clear()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             app._driver.send_message(events.Key(key, None))
             await pilot.pause(0.12)   # the key's updates are all painted well within this
             if key != "end" and painted:
                 latencies.append(painted[-1] - start)
-        return latencies
+                cpus.append(time.process_time() - cpu)   # the idle rest of the pause is ~0
+        return latencies, cpus
 
 
 def report(name: str, values: list[float], goal: float) -> None:
@@ -112,17 +142,19 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"(load average {load} on {os.cpu_count()} cores: wall times grow with it)")
     if shutil.which("tmux"):
-        gradtui = str(Path(sys.executable).parent / "gradtui")
-        report("gradtui first frame (tmux 120x36)", first_frame([gradtui]), 0.5)
-        report("  for scale: a bare Textual app's first frame",
-               first_frame([sys.executable, "-c", BARE_APP]), 0.5)
+        with tempfile.TemporaryDirectory() as folder:
+            for which, name in (("gradtui", "gradtui"), ("bare", "  a bare Textual app")):
+                walls, cpus = first_frame(which, Path(folder) / "note")
+                report(f"{name} first frame (tmux 120x36)", walls, 0.5)
+                report(f"{name} first frame, CPU time", cpus, 0.5)
     else:
         print("gradtui first frame: skipped, tmux is not installed")
     for config, goal in ((RunConfig(), 0.030), (RunConfig(K=40, d=64), 0.060)):
         for size in ((120, 36), (80, 24)):
-            latencies = asyncio.run(step_latencies(config, size))
+            latencies, cpus = asyncio.run(step_latencies(config, size))
             name = f"gradtui step key to repaint, K={config.K} d={config.d} {size[0]}x{size[1]}"
             report(name, latencies, goal)
+            report("  CPU time per step key", cpus, goal)
 
 
 if __name__ == "__main__":
