@@ -1,24 +1,34 @@
 # backprop-lab: `make report` and `make test` work on a fresh machine; setup runs once.
 PYTHON ?= python3
+# The tested torch. Extra pip arguments may follow, e.g.
+#   make TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
 TORCH ?= torch==2.13.0
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
+TORCH_SPEC := $(VENV)/.torch-spec
 
-.PHONY: setup report test lint bench clean
+.PHONY: setup report test lint bench clean distclean FORCE
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml Makefile scripts/system-deps.sh
+# Setup runs again when pyproject.toml, this Makefile or the TORCH asked for changes.
+$(STAMP): pyproject.toml Makefile scripts/system-deps.sh $(TORCH_SPEC)
 	./scripts/system-deps.sh
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } || { rm -rf $(VENV); \
+	  echo "make: '$(PYTHON) -m venv' failed; on Debian install python3-venv, or pass PYTHON=..." >&2; \
+	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	echo '$(TORCH)' > $(TORCH_SPEC)
 	touch $@
 
+$(TORCH_SPEC): FORCE
+	@test "$$(cat $@ 2>/dev/null)" = '$(TORCH)' || rm -f $(STAMP)
+
 report: $(STAMP)
-	$(BIN)/gradreport build --out build
+	$(BIN)/gradreport build --pdf --out build
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

@@ -25,8 +25,12 @@ class Agreement:
 
     @property
     def agree(self) -> bool:
-        """True when every entry has the same N-significant-digit form."""
-        return self.differ == 0
+        """True when every entry is a number with the same N-significant-digit form.
+
+        inf and nan have no significant digits: a tensor holding any does not agree,
+        even with an identical one.
+        """
+        return self.differ == 0 and self.nonfinite == 0
 
 
 def significant(value: float, digits: int = DIGITS) -> str:
@@ -58,7 +62,8 @@ def count_differ(a: torch.Tensor, b: torch.Tensor, digits: int = DIGITS) -> int:
     """How many entries of two flat float64 tensors format differently at `digits`.
 
     The same answer as comparing `significant()` strings entry by entry, but vectorized:
-    only values within a hair of a rounding boundary are formatted one by one.
+    only values near a rounding boundary, where float64 arithmetic cannot decide, are
+    formatted one by one (past about 12 digits, that is all of them).
     """
     same = (a == b) | (a.isnan() & b.isnan())   # -0.0 == 0.0, and inf == inf
     finite = a.isfinite() & b.isfinite()
@@ -83,8 +88,10 @@ def _rounded(x: torch.Tensor, digits: int):
     scaled = x.abs() / torch.pow(10.0, exponent - (digits - 1))   # in [10^(N-1), 10^N)
     low, high = 10.0 ** (digits - 1), 10.0 ** digits
     fraction = scaled - torch.floor(scaled)
-    near = ((fraction - 0.5).abs() < 1e-6) | (scaled < low * (1 + 1e-9)) | (
-        scaled > high * (1 - 1e-9)) | (x == 0)
+    # log10, pow and the division each round: `scaled` is good to a few 1e-16, relatively
+    unsure = torch.clamp(scaled * 1e-13, min=1e-6)
+    near = ((fraction - 0.5).abs() < unsure) | (scaled < low * (1 + 1e-9)) | (
+        scaled > high * (1 - 1e-9)) | (x.abs() < 1e-290)
     mantissa = torch.round(scaled)
     carry = mantissa >= high                                          # 9.99995 -> 1.0000e+01
     mantissa = torch.where(carry, mantissa / 10, mantissa) * torch.sign(x)

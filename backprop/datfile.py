@@ -18,6 +18,7 @@ the very same bits.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from backprop.problem import layer_sizes, param_names, torch_dtype
 MAGIC = "# backprop-lab gradients"
 PASSES = ("autograd", "hand-written")
 _FORMAT = {"float32": "%16.8e", "float64": "%24.16e"}  # 9 and 17 significant digits
+_FLOAT32_LIMIT = 3.4028235677973366e38  # the largest float32 plus half an ulp: rounds to inf
+_NONFINITE = {"inf", "+inf", "-inf", "nan", "+nan", "-nan"}
 
 
 class DatError(UserError, ValueError):
@@ -73,6 +76,8 @@ def format_dat(pass_name: str, config: RunConfig, gradients: dict[str, torch.Ten
 def read_dat(path: str | Path) -> DatFile:
     """Read a .dat file; raises DatError naming the file and line of any fault."""
     path = Path(path)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise DatError(f"{path}: is not a regular file.")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -94,6 +99,9 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
 
     def fail(lineno: int, problem: str) -> DatError:
         return DatError(f"{source}, line {lineno}: {problem}.")
+
+    if text and not text.endswith("\n"):   # a writer always ends the file with a newline
+        raise fail(len(lines), "the last line has no newline; the file is truncated")
 
     if not lines or lines[0].rstrip() != MAGIC:
         raise fail(1, f"not a backprop-lab .dat file (it must start with {MAGIC!r})")
@@ -140,7 +148,7 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
                 raise fail(min(at + 1, len(lines)), f"block grad_{name} ends after {r} of "
                                                     f"{rows} rows; the file is truncated")
             try:
-                values.append(_parse_row(lines[at], cols))
+                values.append(_parse_row(lines[at], cols, config.dtype))
             except ValueError as err:
                 raise fail(at + 1, str(err)) from None
             at += 1
@@ -152,16 +160,25 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     return DatFile(pass_name, config, header["torch"][1], gradients)
 
 
-def _parse_row(line: str, cols: int) -> list[float]:
+def _parse_row(line: str, cols: int, dtype: str) -> list[float]:
     """The values of one row; ValueError says what is wrong with it."""
     words = line.split()
     if len(words) != cols:
         raise ValueError(f"expected {cols} values, found {len(words)}")
     try:
-        return [float(w) for w in words]
+        row = [float(w) for w in words]
     except ValueError:
         bad = next(w for w in words if not _is_float(w))
         raise ValueError(f"{bad[:20]!r} is not a number") from None
+    if "_" in line:  # float() reads 1_000; no writer does
+        bad = next(w for w in words if "_" in w)
+        raise ValueError(f"{bad[:20]!r} is not a number")
+    for word, value in zip(words, row):
+        if not math.isfinite(value) and word.lower() not in _NONFINITE:
+            raise ValueError(f"{word[:20]!r} is out of range")   # 1e99999, 'infinity'
+        if dtype == "float32" and math.isfinite(value) and abs(value) >= _FLOAT32_LIMIT:
+            raise ValueError(f"{word[:20]!r} is out of range for float32")
+    return row
 
 
 def _is_float(word: str) -> bool:

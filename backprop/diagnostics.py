@@ -39,8 +39,9 @@ def diagnose(trace: Trace) -> tuple[Diagnostic, ...]:
     dead = [k for k in range(1, n) if k not in broken and not bool(trace.mask[k - 1].any())]
     if dead:
         found.append(Diagnostic("dead-layer", tuple(dead), (
-            f"Every unit of hidden {_layers(dead)} is off, so no gradient flows below it: "
-            "the parameters of that layer and the ones underneath get exactly 0.")))
+            f"Every unit of hidden {_layers(dead)} is off, so its output is 0 and no "
+            "gradient flows below it: the weights just above it and every parameter at "
+            "and below it get a gradient of exactly 0.")))
     return tuple(found)
 
 

@@ -6,8 +6,12 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backprop.errors import UserError
+
+if TYPE_CHECKING:  # the run module imports torch; this one must not
+    from backprop.run import Run
 
 AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
@@ -57,7 +61,7 @@ def sha256(data: str | bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def write_run_files(run, folder: str | Path) -> dict[str, Path]:
+def write_run_files(run: Run, folder: str | Path) -> dict[str, Path]:
     """Write torch_autograd.dat, my_autograd.dat and run.json of `run` into `folder`."""
     from backprop.datfile import format_dat
     from backprop.record import dumps, run_record

@@ -16,8 +16,6 @@ from backprop.problem import Problem, make_problem
 from backprop.steps import Step, build_steps
 from backprop.trace import Trace
 
-STAGES = ("sampling", "autograd", "hand-written pass", "finite differences")
-
 
 @dataclass(frozen=True)
 class Run:

@@ -62,7 +62,7 @@ def main() -> None:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"{'K':>3} {'d':>5} {'batch':>5} | {'hand-written':>12} {'autograd':>10} {'ratio':>6} "
           f"| {'lean autograd':>13} {'ratio':>6} | {'GFLOP/s':>8} {'mm GFLOP/s':>10} {'of mm':>6}")
-    notes = []
+    notes, verdicts = [], []
     for K, d, batch in SIZES:
         config = RunConfig(K=K, d=d, batch=batch)
         problem = make_problem(config)
@@ -80,11 +80,20 @@ def main() -> None:
               f"{t_manual / t_auto:>6.2f} | {t_lean * 1e3:>10.3f} ms {t_manual / t_lean:>6.2f} "
               f"| {work / t_manual / 1e9:>8.2f} {work / t_mm / 1e9:>10.2f} "
               f"{t_mm / t_manual:>6.0%}")
+        ok = t_manual <= t_auto
+        verdicts.append(f"{K:>3} {d:>5} {batch:>5} | no slower than autograd: "
+                        f"{'ok' if ok else 'MISSED'} ({t_manual / t_auto:.2f})")
+        if (K, d, batch) == SIZES[-1]:
+            share = t_mm / t_manual
+            verdicts.append(f"{K:>3} {d:>5} {batch:>5} | >= 80% of the mm throughput: "
+                            f"{'ok' if share >= 0.8 else 'MISSED'} ({share:.0%})")
         notes.append(f"{K:>3} {d:>5} {batch:>5} | mask (z > 0) and torch.where: "
                      f"{t_bool * 1e3:.3f} ms = {t_bool / t_manual:.0%} of the hand-written pass")
     print("Where the hand-written pass spends time autograd does not (its ReLU backward is one "
           "fused threshold_backward kernel):")
     print("\n".join(notes))
+    print("Goals:")
+    print("\n".join(verdicts))
 
 
 if __name__ == "__main__":

@@ -32,12 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    build = commands.add_parser("build", help="compute a run and write its files",
+    build = commands.add_parser("build", help="compute a run and write its files and report",
                                 description="Compute a run: torch_autograd.dat, "
-                                            "my_autograd.dat and run.json in --out.")
+                                            "my_autograd.dat, run.json and report.html in "
+                                            "--out, and report.pdf with --pdf.")
     add_run_options(build)
     build.add_argument("--out", default="build", metavar="DIR",
                        help="output folder (default: build)")
+    build.add_argument("--pdf", action="store_true", help="also write report.pdf")
     build.add_argument("-q", "--quiet", action="store_true", help="print no progress")
 
     compare = commands.add_parser("compare", help="compare two .dat files",

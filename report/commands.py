@@ -12,19 +12,30 @@ from backprop.errors import UserError
 
 
 def build(config: RunConfig, args: argparse.Namespace) -> int:
-    """Compute the run for `config` and write its files to --out; print a summary."""
+    """Compute the run for `config`, write its files and report to --out; print a summary."""
     from backprop.files import prepare_folder
 
     out = prepare_folder(args.out)  # an unwritable folder fails before any work
-    err = Console(stderr=True, quiet=args.quiet, highlight=False)
-    from backprop.files import write_run_files
-    from backprop.run import compute_run
+    from report.build import start_report
+    from report.progress import Stages
 
-    run = compute_run(config, stage=lambda name: err.print(f"[dim]·[/] {name}"))
-    written = write_run_files(run, out)
-    from report.graph_cmd import write_run_graph
+    stages = Stages(Console(stderr=True, quiet=args.quiet, highlight=False))
+    report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
+    try:
+        from backprop.files import write_run_files
+        from backprop.graph import graph_of_run
+        from backprop.run import compute_run
+        from report.graph_cmd import write_run_graph
 
-    written.update(write_run_graph(run, out))
+        run = compute_run(config, stage=stages)
+        written = write_run_files(run, out)
+        stages("graph")
+        graph = graph_of_run(run)
+        written.update(write_run_graph(run, out, graph))
+        written |= report.finish(run, stage=stages, graph=graph)
+    finally:
+        report.close()
+        stages.close()
     console = Console(highlight=False)
     console.print(summary_table(run))
     for diagnostic in run.diagnostics:

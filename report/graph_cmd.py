@@ -110,11 +110,15 @@ def _numbers(numbers: tuple[int, ...]) -> str:
     return " ".join(f"#{n}" for n in numbers)
 
 
-def write_run_graph(run: Run, folder: str | Path) -> dict[str, Path]:
-    """`gradreport build`'s part: the run's graph files; a missing `dot` is only reported."""
+def write_run_graph(run: Run, folder: str | Path, result: Graph | None = None) -> dict[str, Path]:
+    """`gradreport build`'s part: the run's graph files; a missing `dot` is only reported.
+
+    `result` is the run's graph when the caller has it already (the report draws it too).
+    """
     from backprop.graph import graph_of_run, write_graph_files
 
-    result = graph_of_run(run)
+    if result is None:
+        result = graph_of_run(run)
     if result.note:  # even with --quiet: the report will lack its figure
         Console(stderr=True, highlight=False).print(f"gradreport: note: {result.note}.",
                                                     markup=False)

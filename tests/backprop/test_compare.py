@@ -48,6 +48,9 @@ def test_nonfinite_values_are_reported_not_crashed():
     assert result.nonfinite == 3
     assert result.differ == 1            # inf vs 2.0; nan vs nan and inf vs inf print alike
     assert result.max_abs_error == 0.0   # over the entries finite in both
+    assert not result.agree              # inf and nan have no digits to agree on
+    same = compare("g", a, a.clone())
+    assert same.bitwise and same.differ == 0 and not same.agree
 
 
 def test_dtypes_compare_by_value():
@@ -70,11 +73,13 @@ def test_vectorized_count_matches_string_formatting():
     # neighbours at every distance: 1 ulp, around the 5th and 6th digit, far; and ties
     scale = 10.0 ** -torch.randint(3, 17, (20000,), generator=g).double()
     other = base * (1 + scale * torch.randn(20000, generator=g, dtype=torch.float64))
-    ties = torch.tensor([1.00005, 1.00015, 9.99995, 9.99994999, 123.455, -2.50005e-7, 0.0])
-    a = torch.cat([base, ties, torch.tensor([5e-324, 1e308])])
-    b = torch.cat([other, ties.nextafter(torch.tensor(10.0)),
-                   torch.tensor([0.0, 1e308 * (1 + 1e-6)])])
-    for digits in (1, 3, 5, 9):
+    ties = torch.tensor([1.00005, 1.00015, 9.99995, 9.99994999, 123.455, -2.50005e-7, 0.0,
+                         9.7589070725050001e-04], dtype=torch.float64)
+    subnormal = torch.tensor([5e-324, 8.59075e-310, 2.2e-308, 1e308], dtype=torch.float64)
+    a = torch.cat([base, ties, subnormal])
+    b = torch.cat([other, ties.nextafter(torch.tensor(10.0, dtype=torch.float64)),
+                   subnormal * (1 + 1e-6)])
+    for digits in range(1, 18):
         expected = sum(significant(x, digits) != significant(y, digits)
                        for x, y in zip(a.tolist(), b.tolist()))
         assert count_differ(a, b, digits) == expected, digits

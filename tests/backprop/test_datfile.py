@@ -31,6 +31,8 @@ def test_round_trip_is_exact(dtype):
     special = torch.tensor([-0.0, math.inf, -math.inf, 1e-45 if dtype == "float32" else 5e-324])
     grads["W1"].view(-1)[:4] = special.to(grads["W1"].dtype)
     grads["W2"].view(-1)[0] = math.nan
+    grads["W2"].view(-1)[1] = torch.finfo(grads["W2"].dtype).max
+    grads["W2"].view(-1)[2] = -torch.finfo(grads["W2"].dtype).max
     text = format_dat("autograd", config, grads)
     back = parse_dat(text)
     assert back.config == config and back.pass_name == "autograd"
@@ -71,11 +73,17 @@ def corrupt(text, old, new, count=1):
     (lambda t: corrupt(t, "# torch:", "# flame:"), 8, "no '# torch:' line"),
     (lambda t: corrupt(t, "grad_b1 1 3", "grad_b1 3 1"), 14, "expected the block header"),
     (lambda t: corrupt(t, "grad_W2 3 3", "grad_W9 3 3"), 17, "'grad_W2 3 3'"),
-    (lambda t: [*t.split("\n")[:10], "1 2 x"], 11, "'x' is not a number"),
-    (lambda t: [*t.split("\n")[:10], "1 2"], 11, "expected 3 values, found 2"),
-    (lambda t: t.split("\n")[:11], 11, "block grad_W1 ends after 2 of 3 rows"),
-    (lambda t: t.split("\n")[:28], 28, "after 5 of 6 blocks; it is truncated"),
+    (lambda t: [*t.split("\n")[:10], "1 2 x", ""], 11, "'x' is not a number"),
+    (lambda t: [*t.split("\n")[:10], "1 2", ""], 11, "expected 3 values, found 2"),
+    (lambda t: [*t.split("\n")[:11], ""], 11, "block grad_W1 ends after 2 of 3 rows"),
+    (lambda t: [*t.split("\n")[:28], ""], 28, "after 5 of 6 blocks; it is truncated"),
     (lambda t: t + "\nextra 1 2\n", 33, "unexpected text after the last block"),
+    (lambda t: t[:-1], 31, "the last line has no newline; the file is truncated"),
+    (lambda t: t[:-5], 31, "the last line has no newline; the file is truncated"),
+    (lambda t: [*t.split("\n")[:10], "1_000 2 3", ""], 11, "'1_000' is not a number"),
+    (lambda t: [*t.split("\n")[:10], "1e99999 2 3", ""], 11, "'1e99999' is out of range"),
+    (lambda t: [*t.split("\n")[:10], "infinity 2 3", ""], 11, "'infinity' is out of range"),
+    (lambda t: [*t.split("\n")[:10], "1e39 2 3", ""], 11, "'1e39' is out of range for float32"),
 ])
 def test_reader_names_the_line_of_each_fault(good_text, mangle, line, words):
     text = mangle(good_text)
@@ -96,6 +104,8 @@ def test_reader_file_errors(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(DatError, match="not a text file"):
         read_dat(binary)
+    with pytest.raises(DatError, match="is not a regular file"):
+        read_dat("/dev/zero")
     empty = tmp_path / "empty.dat"
     empty.write_text("")
     with pytest.raises(DatError, match="line 1: not a backprop-lab"):

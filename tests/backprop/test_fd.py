@@ -86,3 +86,30 @@ def test_large_networks_are_sampled_deterministically(monkeypatch):
     assert all(p.checked >= 1 for p in a.params)
     assert all(torch.equal(p.index, q.index) for p, q in zip(a.params, b.params))
     assert a.agree
+
+
+def test_a_huge_loss_never_passes_a_wrong_gradient():
+    """K=60 under randn: L ~ 6e37, so some entries are lost in the estimate's rounding."""
+    problem = float64_problem(RunConfig(K=60, seed=3))
+    grads = manual_pass(problem).gradients()
+    right = finite_differences(problem, grads)
+    assert right.agree and right.resolved > 0
+    assert sum(p.unresolved for p in right.params) > 0   # said, not hidden
+    for name in list(grads)[::7]:   # every 7th tensor: W1, b4, W8, ... b60
+        wrong = dict(grads)
+        wrong[name] = grads[name] * 2
+        check = next(p for p in finite_differences(problem, wrong).params if p.name == name)
+        if not bool((grads[name] == 0).all()):
+            assert check.status in ("differ", "unresolved"), name
+            assert check.status == "differ" or check.resolved == 0, name
+
+
+def test_a_tensor_all_on_kinks_is_unresolved_not_agreeing():
+    for seed in range(200):
+        problem = float64_problem(RunConfig(K=3, d=1, seed=seed, init="xavier"))
+        result = finite_differences(problem, manual_pass(problem).gradients())
+        on_kinks = [p for p in result.params if p.kinks == p.checked]
+        if on_kinks:
+            assert all(p.status == "unresolved" and p.resolved == 0 for p in on_kinks)
+            return
+    raise AssertionError("no parameter on a kink in 200 seeds")

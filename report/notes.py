@@ -1,0 +1,98 @@
+"""The numbers behind "Notes on the assignment": this run, the homework's own code, and
+companion runs of neighbouring configs (the other init; a seed whose output ReLU is off).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from backprop.autograd import reference_pass
+from backprop.compare import compare, significant
+from backprop.config import RunConfig
+from backprop.homework import homework_label, homework_pass
+from backprop.problem import Problem, make_problem
+from backprop.run import Run
+from backprop.trace import Trace
+from report.model import Notes
+
+DEAD_SEARCH = 64   # seeds tried when looking for a dead output unit
+
+
+def companion_configs(config: RunConfig) -> dict[str, RunConfig]:
+    """The other runs the notes quote: the other init, and a dead-output seed if any."""
+    other = "kaiming" if config.init == "randn" else "randn"
+    found = {f"init={other}": dataclasses.replace(config, init=other)}
+    seed = dead_seed(config)
+    if seed is not None:
+        found["dead"] = dataclasses.replace(config, seed=seed)
+    return found
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A neighbouring config's problem and its gradients by autograd (no other checks)."""
+
+    config: RunConfig
+    problem: Problem
+    autograd: Trace
+
+
+def companion_runs(config: RunConfig) -> dict[str, Companion]:
+    """The reference pass of every companion config: all the notes quote of them."""
+    found = {}
+    for name, other in companion_configs(config).items():
+        problem = make_problem(other)
+        found[name] = Companion(other, problem, reference_pass(problem)[0])
+    return found
+
+
+def dead_seed(config: RunConfig) -> int | None:
+    """This config's seed if its output unit is off, else the smallest seed where it is."""
+    from backprop.manual import manual_pass
+
+    for seed in (config.seed, *range(DEAD_SEARCH)):
+        trace = manual_pass(make_problem(dataclasses.replace(config, seed=seed)))
+        if not bool(trace.mask[-1].any()):
+            return seed
+    return None
+
+
+def collect_notes(run: Run, companions: dict[str, Companion]) -> Notes:
+    """Notes for `run`, quoting `companions` (from companion_runs)."""
+    problem, trace = run.problem, run.manual
+    y_code = homework_label(problem.x)
+    loss_code = (trace.y_pred - y_code).pow(2).sum()
+    diff = trace.y_pred - problem.y
+    homework = homework_pass(problem)
+    reference = run.autograd.gradients()
+    agrees = all(compare(name, homework[name], reference[name]).agree for name in reference)
+    coded = homework_pass(problem, code_label=True)
+    other_name, other = next((k, r) for k, r in companions.items() if k.startswith("init="))
+    dead = companions.get("dead")
+    dead_max = _max_abs(dead.autograd.gradients()) if dead else 0.0
+    dead_homework = _max_abs(homework_pass(dead.problem)) if dead else 0.0
+    zs = trace.z
+    return Notes(
+        y=significant(float(problem.y[0, 0])),
+        y_code=significant(float(y_code)),
+        loss_code=significant(float(loss_code)),
+        loss_half=significant(float(diff.pow(2).sum() / 2)),
+        grad_half=significant(float(diff[0, 0])),
+        exact_zeros=sum(int((z == 0).sum()) for z in zs),
+        pre_activations=sum(z.numel() for z in zs),
+        homework_agrees=agrees,
+        homework_label_max=significant(_max_abs(coded)),
+        dead_seed=dead.config.seed if dead else None,
+        dead_z_out=significant(float(dead.autograd.z[-1][0, 0])) if dead else "",
+        dead_autograd_max=significant(dead_max),
+        dead_homework_max=significant(dead_homework),
+        other_init=other_name.removeprefix("init="),
+        other_max=significant(_max_abs(other.autograd.gradients())),
+        this_max=significant(_max_abs(run.autograd.gradients())),
+        params=sum(p.numel() for p in (*problem.weights, *problem.biases)),
+    )
+
+
+def _max_abs(gradients: dict) -> float:
+    return max(float(g.double().abs().max()) for g in gradients.values())

@@ -1,0 +1,94 @@
+"""Nothing is clipped: every laid-out box stays inside its page's content area."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from report.pdf import layout
+
+TOLERANCE = 0.5   # CSS px; rounding in the layout
+
+
+def outside(document) -> list[str]:
+    """Boxes that reach past the content area (or, for headers and footers, the page)."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        left, top = page_box.content_box_x(), page_box.content_box_y()
+        area = (left, top, left + page_box.width, top + page_box.height)
+        for child in page_box.children:
+            bounds = (0, 0, page.width, page.height) if isinstance(child, MarginBox) else area
+            for box in child.descendants():
+                # The border box is what is drawn; margins may run into the page margin.
+                x, y = box.border_box_x(), box.border_box_y()
+                right, bottom = x + box.border_width(), y + box.border_height()
+                if (x < bounds[0] - TOLERANCE or y < bounds[1] - TOLERANCE
+                        or right > bounds[2] + TOLERANCE or bottom > bounds[3] + TOLERANCE):
+                    text = getattr(box, "text", "") or getattr(box.element, "tag", "")
+                    found.append(f"page {number}: {type(box).__name__} {text[:40]!r} "
+                                 f"x {x:.0f}..{right:.0f}, y {y:.0f}..{bottom:.0f}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def default_layout(default_built):
+    return layout(default_built.html)
+
+
+@pytest.fixture(scope="module")
+def large_layout(large_built):
+    return layout(large_built.html)
+
+
+def test_default_report_has_no_box_outside_its_page(default_layout) -> None:
+    assert len(default_layout.pages) > 10
+    assert outside(default_layout) == []
+
+
+def test_large_network_report_has_no_box_outside_its_page(large_layout) -> None:
+    assert outside(large_layout) == []
+
+
+def test_float64_batch_report_has_no_box_outside_its_page(tmp_path, build_in_process) -> None:
+    from backprop.config import RunConfig
+
+    built = build_in_process(RunConfig(dtype="float64", batch=3), tmp_path)
+    document = layout(built.html)
+    assert len(document.pages) > 10
+    assert outside(document) == []
+
+
+def test_the_walk_finds_a_box_that_is_too_wide() -> None:
+    html = ('<style>@page { size: A4; margin: 20mm }</style>'
+            '<pre style="white-space: pre">' + "x" * 400 + "</pre>")
+    assert any("TextBox" in found for found in outside(layout(html)))
+
+
+def test_large_network_tables_are_cut_to_excerpts(large_built) -> None:
+    html = large_built.html
+    assert "units 1–10 of 32" in html or "the first 10 of 32" in html
+    assert "layers 5–37 left out" in html
+    assert "rows 1–10, columns 1–10" in html
+    assert "torch_autograd.dat" in html
+    # The first layers' blocks are shown, a middle layer's is not.
+    assert 'id="appendix-W1"' in html and 'id="appendix-W20"' not in html
+    # Long tables: the layers, the comparison and the graph's boxes are excerpts too.
+    assert "layers 5–37: hidden, 32 × 32 each" in html
+    assert "dL/dW5 … dL/db37: 66 gradients" in html
+    assert "<td>dL/dW20</td>" not in html and "<td>dL/dW38</td>" in html
+    assert "Layers 37 down to 5: 231 boxes of the same kinds" in html
+    shown = {n.number for n in large_built.report.graph.nodes if n.layer in (None, 1, 41)}
+    for number in shown:
+        assert f'<tr id="node-{number}">' in html
+    middle = [n.number for n in large_built.report.graph.nodes if n.layer == 20]
+    assert middle and f'<tr id="node-{middle[0]}">' not in html
+
+
+def test_layout_logs_no_warning(default_built, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        layout(default_built.html)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
