@@ -72,6 +72,7 @@ def first_frame(which: str, note: Path) -> tuple[list[float], list[float]]:
     walls, cpus = [], []
     for _ in range(FIRST_FRAME_RUNS):
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        time.sleep(0.2)   # let a previous server finish exiting
         note.unlink(missing_ok=True)
         start = time.perf_counter()
         subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "120", "-y", "36",
@@ -85,7 +86,7 @@ def first_frame(which: str, note: Path) -> tuple[list[float], list[float]]:
             if time.perf_counter() - start > 20:
                 raise RuntimeError(f"{which} drew nothing in 20 s:\n" + pane)
             time.sleep(0.002)
-        while not note.exists() and time.perf_counter() - start < 20:
+        while not (note.exists() and note.read_text()) and time.perf_counter() - start < 20:
             time.sleep(0.01)
         cpus.append(float(note.read_text()))
         subprocess.run(["tmux", "-L", socket, "send-keys", "q"], capture_output=True)

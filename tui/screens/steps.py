@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
 WIDE = 100                       # the step list is shown beside the step from here on
+FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
 
 
 def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool = True) -> Binding:
@@ -123,9 +124,9 @@ class StepScreen(RunControls, Screen[None]):
         would hold back the frames that complete the first screen.
         """
         if self.query_one(Footer).children or tries <= 0:
-            self.call_after_refresh(self.begin)
+            self.set_timer(FRAME, self.begin)   # a frame for the footer to be written
         else:
-            self.set_timer(0.02, lambda: self.after_first_frame(tries - 1))
+            self.set_timer(FRAME / 2, lambda: self.after_first_frame(tries - 1))
 
     def begin(self) -> None:
         """Start computing the first run (the app calls this after its first frame)."""
