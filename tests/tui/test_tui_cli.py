@@ -1,0 +1,67 @@
+"""gradtui's command line: bad options end in one sentence and exit 2, before any screen."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from backprop.config import RunConfig
+from backprop.errors import UserError
+from tui.cli import parse_config
+
+CHECK = ("import sys; from tui.cli import main; rc = main(sys.argv[1:]); "
+         "print('textual' in sys.modules, 'torch' in sys.modules); sys.exit(rc)")
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["-K", "0"], "K (hidden layers) must be between 1 and 100, not 0"),
+    (["-K", "ten"], "invalid int value: 'ten'"),
+    (["-d", "65"], "gradtui shows widths up to 64, not 65"),
+    (["--batch", "65"], "gradtui shows batches up to 64, not 65"),
+    (["--seed", "-1"], "seed must be between 0 and"),
+    (["--init", "zeros"], "invalid choice: 'zeros'"),
+    (["--dtype", "float16"], "invalid choice: 'float16'"),
+    (["--draw", "-2"], "draw must be between 0 and"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_bad_options_exit_2_with_one_sentence_before_textual_or_torch(
+        args: list[str], words: str) -> None:
+    done = subprocess.run([sys.executable, "-c", CHECK, *args], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == "False False\n"   # nothing drawn, nothing slow imported
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("gradtui: ") and lines[0].endswith(".")
+    assert words in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_good_options_become_the_run_config() -> None:
+    config, out = parse_config(["-K", "40", "-d", "64", "--seed", "7", "--init", "kaiming",
+                                "--dtype", "float64", "--draw", "3", "--out", "elsewhere"])
+    assert config == RunConfig(K=40, d=64, seed=7, init="kaiming", dtype="float64", draw=3)
+    assert out == "elsewhere"
+    assert parse_config([]) == (RunConfig(), "build")
+
+
+def test_parse_config_raises_user_errors() -> None:
+    with pytest.raises(UserError, match="between 1 and 100"):
+        parse_config(["-K", "101"])
+
+
+def test_help_exits_0_and_names_the_run_options() -> None:
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0
+    for option in ("--layers", "--width", "--seed", "--init", "--dtype", "--draw", "--out"):
+        assert option in done.stdout
+
+
+def test_the_app_modules_do_not_import_torch() -> None:
+    done = subprocess.run([sys.executable, "-c",
+                           "import sys, tui.app; print('torch' in sys.modules)"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout == "False\n", done.stderr

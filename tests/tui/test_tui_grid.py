@@ -1,0 +1,99 @@
+"""Grids: every value drawn in its cell, and the three grids of a step fitted to the pane."""
+
+from __future__ import annotations
+
+import math
+
+from tui.cells import compact
+from tui.grid import NUMBER_CELL, TINY_CELL, arrange, blocks_for, render_block
+
+
+def _matrix(rows: int, cols: int) -> list[list[float]]:
+    return [[(-1) ** (i + j) * 10.0 ** ((i * cols + j) % 9) for j in range(cols)]
+            for i in range(rows)]
+
+
+def _cells(line: str, label: int) -> list[str]:
+    return line[label:].split()
+
+
+def test_a_matrix_shows_every_value_in_row_order() -> None:
+    values = _matrix(4, 5)
+    block = blocks_for(values, values, is_mask=False, log=False)[0]
+    lines = [line.plain for line in render_block(block, numbers=True, wrap=200)]
+    assert lines[0] == "hand-written"
+    assert lines[1].split() == ["1", "2", "3", "4", "5"]
+    for i, row in enumerate(values):
+        assert lines[2 + i].split() == [str(i + 1)] + [compact(v) for v in row]
+
+
+def test_a_vector_wraps_and_labels_each_line_with_its_first_index() -> None:
+    vector = [[float(j) for j in range(1, 24)]]
+    block = blocks_for(vector, vector, is_mask=False, log=False)[1]
+    lines = [line.plain for line in render_block(block, numbers=True, wrap=3 + 10 * NUMBER_CELL)]
+    assert lines[0] == "autograd"
+    assert [line.split()[0] for line in lines[1:]] == ["1", "11", "21"]
+    shown = [cell for line in lines[1:] for cell in line.split()[1:]]
+    assert shown == [compact(v) for v in vector[0]]
+
+
+def test_the_difference_is_hand_written_minus_autograd() -> None:
+    manual, autograd = [[1.0, 5.0, math.inf]], [[1.0, 3.0, math.inf]]
+    diff = blocks_for(manual, autograd, is_mask=False, log=False)[2]
+    assert diff.rows == [[0.0, 2.0, 0.0]]
+
+
+def test_a_mask_shows_on_and_off_cells_and_where_the_passes_differ() -> None:
+    manual, autograd = [[True, False, True]], [[True, False, False]]
+    blocks = blocks_for(manual, autograd, is_mask=True, log=False)
+    assert all(b.scale is None for b in blocks)
+    assert render_block(blocks[0], True, 80)[1].plain.split() == ["1", "on", "off", "on"]
+    assert render_block(blocks[2], True, 80)[1].plain.split() == ["1", "off", "off", "on"]
+
+
+def test_small_vectors_show_all_three_grids() -> None:
+    vector = [[0.5 * j for j in range(10)]]
+    result = arrange(blocks_for(vector, vector, False, False), 0, 76, 12)
+    assert not result.one_at_a_time and result.numbers
+    heads = ("hand", "auto", "diff")
+    titles = [line.plain for line in result.lines if line.plain.startswith(heads)]
+    assert [t.split()[0] for t in titles] == ["hand-written", "autograd", "difference:"]
+
+
+def test_a_ten_by_ten_matrix_shows_one_grid_at_a_time_when_short() -> None:
+    values = _matrix(10, 10)
+    blocks = blocks_for(values, values, False, False)
+    for view in range(3):
+        result = arrange(blocks, view, 76, 14)
+        assert result.one_at_a_time and result.numbers
+        # The caption names the grid shown; the grid starts with its column numbers.
+        assert result.lines[0].plain.split() == [str(j) for j in range(1, 11)]
+        shown = [line.plain.split()[1:] for line in result.lines[1:]]
+        assert shown == [[compact(v) for v in row] for row in blocks[view].rows]
+        assert max(line.cell_length for line in result.lines) <= 76
+
+
+def test_a_ten_by_ten_matrix_shows_all_three_side_by_side_when_wide() -> None:
+    values = _matrix(10, 10)
+    result = arrange(blocks_for(values, values, False, False), 0, 240, 14)
+    assert not result.one_at_a_time
+    assert "hand-written" in result.lines[0].plain and "autograd" in result.lines[0].plain
+
+
+def test_a_wide_matrix_falls_back_to_colour_only_cells() -> None:
+    values = _matrix(64, 64)
+    result = arrange(blocks_for(values, values, False, True), 1, 96, 20)
+    assert result.one_at_a_time and not result.numbers
+    assert result.lines[1].cell_length == 3 + 64 * TINY_CELL
+    assert len(result.lines) == 1 + 64
+
+
+def test_every_size_from_one_to_sixty_four_fits_or_scrolls_without_error() -> None:
+    for d in (1, 2, 7, 10, 33, 64):
+        for rows in (1, d):
+            values = _matrix(rows, d)
+            for width, height in ((56, 8), (76, 10), (100, 20)):
+                result = arrange(blocks_for(values, values, False, False), 2, width, height)
+                assert result.lines
+                if rows == 1:   # vectors wrap: never wider than the pane
+                    assert max(line.cell_length for line in result.lines) <= width

@@ -1,0 +1,49 @@
+"""Snapshots (pytest-textual-snapshot) at 80x24 and 120x36; `--snapshot-update` rewrites them.
+
+Fixed configs and no timings on screen, so the pictures are the same on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from tui_pilot import settle
+
+from backprop.config import RunConfig
+from tui.app import GradTUI
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+
+def after_run(*keys: str) -> Callable[[Pilot], object]:
+    """A run_before that waits for the run, then presses `keys`."""
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_forward_step(snap_compare, size) -> None:
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size,
+                        run_before=after_run("n", "n", "n"))          # z_2
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_backward_step_with_a_matrix(snap_compare, size) -> None:
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size,
+                        run_before=after_run("end", "p"))             # dL/dW_1, 10x10
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(snap_compare, size) -> None:
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size, run_before=after_run("f1"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dead_network(snap_compare, size) -> None:
+    assert snap_compare(GradTUI(RunConfig(seed=0)), terminal_size=size,
+                        run_before=after_run("b"))                    # dL/dy_pred = 0

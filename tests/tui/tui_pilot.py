@@ -1,0 +1,36 @@
+"""Helpers for driving gradtui in tests: wait for a run, read what the screen shows."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tui.screens.steps import StepScreen
+from tui.widgets.values import ValuesView
+
+
+async def settle(pilot: Pilot, timeout: float = 60.0) -> StepScreen:
+    """Wait until the run of the config asked for is on screen; return the step screen."""
+    screen = pilot.app.screen_stack[0]
+    assert isinstance(screen, StepScreen)
+    waited = 0.0
+    while screen.run is None or screen.run.config != screen.config:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+        waited += 0.02
+        assert waited < timeout, "the run was not computed in time"
+    await pilot.pause()
+    return screen
+
+
+def text_of(screen: StepScreen, selector: str) -> str:
+    """The plain text a Static (or a widget rendering Content) shows."""
+    widget = screen.query_one(selector)
+    if isinstance(widget, Static):
+        return str(widget.content)
+    return widget.render().plain
+
+
+def values_text(screen: StepScreen) -> str:
+    """The plain text of the values pane: caption, grids, legend."""
+    return screen.query_one(ValuesView).text()

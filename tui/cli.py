@@ -1,0 +1,69 @@
+"""gradtui: the command line. Options are checked before Textual or torch is imported.
+
+A bad option ends in one sentence on stderr and exit status 2, before any screen is drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from backprop.config import ConfigError, RunConfig, add_run_options, config_from_args
+from backprop.errors import UserError
+
+# What the screen can show without breaking its layout; gradreport takes larger runs.
+MAX_WIDTH = 64
+MAX_BATCH = 64
+
+
+class UsageError(UserError):
+    """A bad gradtui command line; its message is one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """A usage error becomes one sentence and exit status 2, not argparse's usage dump."""
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The gradtui command line: the run options shared with gradreport, and --out."""
+    parser = _Parser(prog="gradtui", description=(
+        "Step through the forward and backward passes of the ReLU network one quantity "
+        "at a time, the hand-written pass beside autograd, like a debugger. "
+        "Press F1 or ? inside for the keys."))
+    add_run_options(parser)
+    parser.add_argument("--out", default="build", metavar="DIR",
+                        help="where e exports the .dat files and run.json (default: build)")
+    return parser
+
+
+def parse_config(argv: Sequence[str] | None) -> tuple[RunConfig, str]:
+    """The validated RunConfig and export folder; raises UserError with one sentence."""
+    args = build_parser().parse_args(argv)
+    config = config_from_args(args)
+    if config.d > MAX_WIDTH:
+        raise ConfigError(f"gradtui shows widths up to {MAX_WIDTH}, not {config.d}; "
+                          "gradreport build takes wider networks")
+    if config.batch > MAX_BATCH:
+        raise ConfigError(f"gradtui shows batches up to {MAX_BATCH}, not {config.batch}; "
+                          "gradreport build takes larger ones")
+    return config, args.out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run gradtui; returns the exit status."""
+    try:
+        config, out = parse_config(argv)
+    except UserError as err:
+        print(f"gradtui: {str(err).rstrip('.')}.", file=sys.stderr)
+        return 2
+    from tui.app import GradTUI  # Textual only now that the options are known to be good
+
+    GradTUI(config, out=out).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The screens of gradtui: stepping, help, and the small input dialogs."""

@@ -1,0 +1,86 @@
+"""RunControls: the keys that change the run (x, seed, init, dtype) or write it out.
+
+A mixin of StepScreen: each action builds a new RunConfig from the one asked for, and
+StepScreen's `config` watcher recomputes the run in a worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from backprop.config import DTYPES, INITS, MAX_SEED, RunConfig
+from backprop.errors import UserError
+from tui.widgets.status_line import config_text
+
+if TYPE_CHECKING:
+    from backprop.run import Run
+
+
+class Exported(Message):
+    """The export worker wrote the files, or failed with one sentence."""
+
+    def __init__(self, title: str, text: str, error: bool) -> None:
+        super().__init__()
+        self.title, self.text, self.error = title, text, error
+
+
+class RunControls:
+    """Actions that replace the config, and the export of the run on screen."""
+
+    config: RunConfig
+    run: Run | None
+    out: str
+
+    def action_resample(self) -> None:
+        """Draw a new x: the next draw for this seed; the parameters stay."""
+        self.config = dataclasses.replace(self.config, draw=self.config.draw + 1)
+
+    def action_new_seed(self) -> None:
+        """Ask for a seed, then recompute with it."""
+        from tui.screens.number_dialog import NumberDialog
+
+        def chosen(seed: int | None) -> None:
+            if seed is not None:
+                self.config = dataclasses.replace(self.config, seed=seed)
+
+        dialog = NumberDialog(f"New seed (0..{MAX_SEED}):", 0, MAX_SEED, self.config.seed)
+        self.app.push_screen(dialog, chosen)
+
+    def action_cycle_init(self) -> None:
+        """Use the next init: randn, kaiming, xavier."""
+        following = INITS[(INITS.index(self.config.init) + 1) % len(INITS)]
+        self.config = dataclasses.replace(self.config, init=following)
+
+    def action_toggle_dtype(self) -> None:
+        """Switch between float32 and float64."""
+        other = DTYPES[(DTYPES.index(self.config.dtype) + 1) % len(DTYPES)]
+        self.config = dataclasses.replace(self.config, dtype=other)
+
+    def action_export(self) -> None:
+        """Write the two .dat files and run.json of the run on screen."""
+        if self.run is None:
+            self.notify("The run is still being computed; export once it is shown.")
+            return
+        self.export(self.run)
+
+    @work(thread=True, group="export")
+    def export(self, run: Run) -> None:
+        """Write the run's files with the very function `gradreport build` uses."""
+        from backprop.files import write_run_files
+
+        try:
+            written = write_run_files(run, self.out)
+        except UserError as err:
+            self.post_message(Exported("Export failed", str(err), True))
+            return
+        text = "wrote " + ", ".join(str(path) for path in written.values())
+        self.post_message(Exported(f"Exported {config_text(run.config)}", text, False))
+
+    def on_exported(self, message: Exported) -> None:
+        """Say where the files went, or why they could not be written."""
+        self.notify(message.text, title=message.title,
+                    severity="error" if message.error else "information")

@@ -1,0 +1,288 @@
+"""StepScreen: the debugger view. It holds the state; the widgets draw the current step."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from backprop.config import RunConfig
+from tui.grid import VIEWS
+from tui.screens.run_controls import RunControls
+from tui.widgets.banner import Banner
+from tui.widgets.code_view import CodeView
+from tui.widgets.status_line import StatusLine, config_text
+from tui.widgets.step_info import StepInfo
+from tui.widgets.step_list import StepList
+from tui.widgets.values import ValuesView
+
+if TYPE_CHECKING:
+    from backprop.graph import NodeRecord
+    from backprop.run import Run
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
+WIDE = 100                       # the step list is shown beside the step from here on
+FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
+
+
+def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool = True) -> Binding:
+    return Binding(keys, action, text, show=show, tooltip=help_text, id=f"gradtui.{name}")
+
+
+class StepScreen(RunControls, Screen[None]):
+    """One step at a time: the step list, the values, the code line, the status."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("n,right,down,space", "step(1)", "Next", "next", "next step"),
+        _b("p,left,up", "step(-1)", "Prev", "previous", "previous step"),
+        _b("home", "go(0)", "First", "first", "first step", show=False),
+        _b("end", "go(-1)", "Last", "last", "last step", show=False),
+        _b("f", "phase('forward')", "Forward", "forward", "start of the forward pass",
+           show=False),
+        _b("b", "phase('backward')", "Backward", "backward", "start of the backward pass",
+           show=False),
+        _b("g", "jump_layer", "Layer", "layer", "go to a layer (also in the command palette)"),
+        _b("v", "cycle_view", "View", "view",
+           "cycle the grid shown: hand-written, autograd, difference (when not all fit)"),
+        _b("l", "toggle_log", "Log", "log", "toggle a log scale of |value| for the colours"),
+        _b("r", "resample", "New x", "resample", "resample x (the next draw; same parameters)",
+           show=False),
+        _b("s", "new_seed", "Seed", "seed", "new seed (asks for it)"),
+        _b("i", "cycle_init", "Init", "init", "cycle the init: randn, kaiming, xavier",
+           show=False),
+        _b("t", "toggle_dtype", "Dtype", "dtype", "toggle float32 / float64", show=False),
+        _b("e", "export", "Export", "export",
+           "export torch_autograd.dat, my_autograd.dat and run.json"),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
+
+    # State as vars: reactives whose watchers update the widgets that show them, without
+    # the repaint of the whole screen a plain reactive would ask for on every step.
+    config: var[RunConfig] = var(RunConfig, init=False)   # the config asked for
+    run: var[Run | None] = var(None, always_update=True, init=False)
+    cursor: var[int] = var(0, init=False)
+    view: var[int] = var(0, init=False)                   # index into VIEWS
+    log_scale: var[bool] = var(False, init=False)
+    stage_text: var[str] = var("starting …", init=False)
+
+    class Stage(Message):
+        """The worker began a stage of computing `config`."""
+
+        def __init__(self, config: RunConfig, name: str) -> None:
+            super().__init__()
+            self.config, self.name = config, name
+
+    class Computed(Message):
+        """The worker finished a run; `nodes` maps a step index to its graph boxes."""
+
+        def __init__(self, run: Run, nodes: dict[int, tuple[NodeRecord, ...]],
+                     source: tuple[str, int]) -> None:
+            super().__init__()
+            self.run, self.nodes, self.source = run, nodes, source
+
+    def __init__(self, config: RunConfig, out: str = "build") -> None:
+        super().__init__()
+        self.set_reactive(StepScreen.config, config)
+        self.out = out
+        self.nodes: dict[int, tuple[NodeRecord, ...]] = {}
+        self._started = False   # whether a computation has been started
+
+    def compose(self) -> ComposeResult:
+        """Banner, step list beside (or above) the step's info, values and code, status."""
+        yield Banner(id="banner")
+        yield Static(id="too-small")
+        yield Static(id="loading")
+        with Horizontal(id="body"):
+            with ScrollableContainer(id="steps-pane", can_focus=False):
+                yield StepList(id="steps")
+            with Vertical(id="detail"):
+                yield StepInfo(id="info")
+                with ScrollableContainer(id="values-pane", can_focus=False):
+                    yield ValuesView(id="values")
+                with ScrollableContainer(id="code-pane", can_focus=False):
+                    yield CodeView(id="code")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show that the run is on its way; `begin` starts it once the frame is drawn."""
+        self.add_class("-loading")
+        self.stage_text = f"computing {config_text(self.config)}: importing torch …"
+
+    def after_first_frame(self, tries: int = 50) -> None:
+        """Begin once the footer's keys are drawn too (Textual fills it in a frame later).
+
+        Importing torch in a thread holds the GIL most of the time: started earlier, it
+        would hold back the frames that complete the first screen.
+        """
+        if self.query_one(Footer).children or tries <= 0:
+            self.set_timer(FRAME, self.begin)   # a frame for the footer to be written
+        else:
+            self.set_timer(FRAME / 2, lambda: self.after_first_frame(tries - 1))
+
+    def begin(self) -> None:
+        """Start computing the first run (the app calls this after its first frame)."""
+        if not self._started:   # a key that changed the config may have started one
+            self._started = True
+            self.compute(self.config)
+
+    # --- the run, computed in a thread so the screen stays live -------------------------
+
+    @work(thread=True, exclusive=True, group="compute")
+    def compute(self, config: RunConfig) -> None:
+        """Import torch if needed and compute the run for `config` (and its graph nodes)."""
+        worker = get_current_worker()
+        self.post_message(self.Stage(config, "importing torch"))
+        from backprop.run import compute_run
+        from backprop.steps import manual_source
+
+        run = compute_run(config, stage=lambda name: self.post_message(self.Stage(config, name)))
+        nodes = _graph_nodes(run)
+        if not worker.is_cancelled:
+            self.post_message(self.Computed(run, nodes, manual_source()))
+
+    @on(Stage)
+    def _stage(self, message: Stage) -> None:
+        if message.config == self.config:
+            self.stage_text = f"computing {config_text(message.config)}: {message.name} …"
+
+    @on(Computed)
+    def _computed(self, message: Computed) -> None:
+        if message.run.config != self.config:
+            return   # a newer config was asked for meanwhile; its run is on the way
+        code = self.query_one(CodeView)
+        if code.source is None:
+            code.set_source(*message.source)
+        self.nodes = message.nodes
+        self.run = message.run
+
+    def watch_config(self) -> None:
+        """A new config was asked for: compute its run."""
+        self._started = True
+        self.compute(self.config)
+        self._show_status()
+
+    def watch_run(self, run: Run | None) -> None:
+        """A run arrived: show its steps and diagnostics, at the same step."""
+        if run is None:
+            return
+        self.remove_class("-loading")
+        self.query_one(StepList).show_steps(run.steps)
+        self.query_one(Banner).show(run.diagnostics)
+        self.set_reactive(StepScreen.cursor, min(self.cursor, len(run.steps) - 1))
+        self._show_step()
+
+    def watch_stage_text(self) -> None:
+        """Say what is being computed."""
+        self.query_one("#loading", Static).update(self.stage_text)
+        self._show_status()
+
+    def watch_cursor(self) -> None:
+        """Show the step the cursor moved to."""
+        self._show_step()
+
+    def watch_view(self) -> None:
+        """Show the grid chosen with v."""
+        self._show_values()
+
+    def watch_log_scale(self) -> None:
+        """Redraw the colours on the other scale."""
+        self._show_values()
+
+    def _show_step(self) -> None:
+        if self.run is None:
+            return
+        step = self.run.steps[self.cursor]
+        self.query_one(StepList).highlight(self.cursor)
+        nodes = self.nodes.get(step.index, ())
+        self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
+        self.query_one(CodeView).show_line(step.line)
+        self._show_values()
+        self._show_status()
+
+    def _show_values(self) -> None:
+        if self.run is not None:
+            step = self.run.steps[self.cursor]
+            self.query_one(ValuesView).show(step, self.view, self.log_scale)
+
+    def _show_status(self) -> None:
+        self.query_one(StatusLine).show(self.run, self.cursor, self.config, self.stage_text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Say so instead of drawing a broken layout when the terminal is too small."""
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        self.query_one(ValuesView).refresh(layout=True)   # the grids are fitted to the pane
+        self.query_one("#too-small", Static).update(
+            f"The terminal is {width}×{height}; gradtui needs at least "
+            f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
+
+    @on(StepList.Chosen)
+    def _chosen(self, message: StepList.Chosen) -> None:
+        self.cursor = message.index
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _goto(self, index: int) -> None:
+        if self.run is not None:
+            self.cursor = max(0, min(index, len(self.run.steps) - 1))
+
+    def action_step(self, delta: int) -> None:
+        """Move `delta` steps forward or back."""
+        self._goto(self.cursor + delta)
+
+    def action_go(self, index: int) -> None:
+        """Go to step `index`; -1 is the last."""
+        if self.run is not None:
+            self._goto(index % len(self.run.steps))
+
+    def action_phase(self, phase: str) -> None:
+        """Go to the first step of the forward or the backward pass."""
+        if self.run is not None:
+            self._goto(next(s.index for s in self.run.steps if s.phase == phase))
+
+    def action_jump_layer(self) -> None:
+        """Ask for a layer, then go to it."""
+        from tui.screens.number_dialog import NumberDialog
+
+        layers = self.config.layers
+        current = self.run.steps[self.cursor].layer if self.run else None
+        self.app.push_screen(NumberDialog(f"Go to layer (1..{layers}):", 1, layers, current),
+                             self.go_to_layer)
+
+    def go_to_layer(self, layer: int | None, phase: str | None = None) -> None:
+        """Go to z_k (forward) or delta_k (backward) of `layer`; the phase defaults to the
+        current one."""
+        if layer is None or self.run is None:
+            return
+        if phase is None:
+            phase = "backward" if self.run.steps[self.cursor].phase == "backward" else "forward"
+        tag = "z" if phase == "forward" else "delta"
+        for step in self.run.steps:
+            if step.tag == tag and step.layer == layer:
+                self.cursor = step.index
+                return
+
+    def action_cycle_view(self) -> None:
+        """Show the next of hand-written / autograd / difference."""
+        self.view = (self.view + 1) % len(VIEWS)
+
+    def action_toggle_log(self) -> None:
+        """Switch the colour scale between linear and log10 |value|."""
+        self.log_scale = not self.log_scale
+
+def _graph_nodes(run: Run) -> dict[int, tuple[NodeRecord, ...]]:
+    """The numbered autograd graph boxes computing each step's quantity, by step index."""
+    from backprop.graph import graph_of_run, nodes_for_step
+
+    graph = graph_of_run(run, render=False)   # the records only: no Graphviz drawing
+    return {step.index: nodes_for_step(graph, step) for step in run.steps}

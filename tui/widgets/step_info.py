@@ -1,0 +1,75 @@
+"""StepInfo: what the current step computes, its shape, and whether the two passes agree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from backprop.graph import NodeRecord
+    from backprop.steps import Step
+
+
+def verdict(step: Step) -> Content:
+    """Bit for bit? Agrees at N significant digits? The largest relative error."""
+    a = step.agreement
+    parts: list = [("✓ bit-for-bit identical", "bold $success") if a.bitwise
+                   else ("≠ not bit-for-bit identical", "bold $warning"), " · "]
+    if a.agree:
+        parts.append((f"✓ agrees at {a.digits} sig. digits", "bold $success"))
+    else:
+        total = max(1, step.manual.numel())
+        parts.append((f"✗ {a.differ} of {total} differ at {a.digits} sig. digits",
+                      "bold $error"))
+    error = "0" if a.max_rel_error == 0 else f"{a.max_rel_error:.1e}"
+    parts.append(f" · max rel error {error}")
+    if a.nonfinite:
+        parts.append((f" · {a.nonfinite} entries are inf or nan", "bold $error"))
+    return Content.assemble(*parts)
+
+
+def node_text(nodes: Sequence[NodeRecord]) -> Content:
+    """The autograd graph boxes computing the same quantity: `[6] MmBackward0, layer 11`."""
+    if not nodes:
+        return Content.styled("autograd graph: no box computes this value", "dim")
+    named = []
+    for node in nodes:
+        label = f"saved {node.label}" if node.kind == "saved" else node.label
+        where = f", layer {node.layer}" if node.layer is not None else ""
+        named.append(f"[{node.number}] {label}{where}")
+    return Content.assemble(("autograd graph: ", "dim"), "; ".join(named))
+
+
+def describe(step: Step, total: int, nodes: Sequence[NodeRecord]) -> Content:
+    """The lines of StepInfo for `step` of `total`."""
+    where = "" if step.layer is None else f" · layer {step.layer}"
+    shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
+    dtype = str(step.manual.dtype).removeprefix("torch.")
+    lines = [
+        Content.assemble((f"{step.symbol}", "bold"), f"  {step.title}",
+                         (f"  · {step.phase}{where} · step {step.index + 1}/{total}", "dim")),
+        Content.assemble((step.text, "bold $accent"), (f"   shape {shape} {dtype}", "dim")),
+        verdict(step),
+        node_text(nodes),
+    ]
+    return Content("\n").join(lines)
+
+
+class StepInfo(Widget):
+    """The current step: symbol, title, equation, shape, agreement and graph nodes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content = Content("")
+
+    def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord]) -> None:
+        """Describe `step` (None before the run has been computed)."""
+        self.content = Content("") if step is None else describe(step, total, nodes)
+        self.refresh()   # the stylesheet gives it a fixed height: no new layout needed
+
+    def render(self) -> Content:
+        """The description of the current step."""
+        return self.content

@@ -1,0 +1,132 @@
+"""ValuesView: the current step's tensors as coloured grids, laid out to fit the pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import Widget
+
+from tui.grid import VIEWS, Arrangement, Block, arrange, blocks_for
+
+if TYPE_CHECKING:
+    import torch
+
+    from backprop.steps import Step
+
+
+def as_rows(tensor: torch.Tensor) -> list[list]:
+    """A tensor as rows of Python numbers: a scalar is 1x1, a vector one row."""
+    if tensor.dim() == 0:
+        return [[tensor.item()]]
+    return tensor.reshape(tensor.shape[0] if tensor.dim() > 1 else 1, -1).tolist()
+
+
+def _full(tensor: torch.Tensor) -> str:
+    """A one-element tensor with every digit its dtype holds (9 for float32, 17 for float64)."""
+    from backprop.compare import significant
+
+    return significant(tensor.item(), 17 if tensor.dtype.itemsize == 8 else 9)
+
+
+class ValuesView(Widget):
+    """Hand-written, autograd and difference grids of one step; one at a time if short."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._step: Step | None = None
+        self._view = 0
+        self._log = False
+        self._blocks: list[Block] = []
+        self._key: tuple | None = None
+        self.arrangement: Arrangement | None = None
+        self._grid_size = (0, 0)
+        self._cached: list[Content] = []
+
+    def show(self, step: Step | None, view: int, log: bool) -> None:
+        """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
+        if step is not self._step or log != self._log:
+            self._blocks = [] if step is None else blocks_for(
+                as_rows(step.manual), as_rows(step.autograd), step.tag == "mask", log)
+        self._step, self._view, self._log = step, view, log
+        lines = self._lines()
+        size = (max((line.cell_length for line in lines), default=0), len(lines))
+        # A new layout costs a reflow of the whole screen: only when the grid's size changes.
+        self.refresh(layout=size != self._grid_size)
+        self._grid_size = size
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Names of the grids on screen now."""
+        if self.arrangement is None:
+            return ()
+        return (VIEWS[self._view],) if self.arrangement.one_at_a_time else VIEWS
+
+    def _area(self) -> Size:
+        parent = self.parent
+        if isinstance(parent, Widget) and parent.size.area:
+            return parent.scrollable_content_region.size
+        return Size(80, 20)
+
+    def _lines(self) -> list[Content]:
+        """Caption, grids and legend for the current step, view, scale and pane size."""
+        if self._step is None:
+            self.arrangement = None
+            return []
+        area = self._area()
+        key = (self._step.index, id(self._step), self._view, self._log, area)
+        if key != self._key or self.arrangement is None:
+            # Two lines of the pane go to the caption and the scale legend.
+            self.arrangement = arrange(self._blocks, self._view, area.width,
+                                       max(area.height - 2, 1))
+            # Caption and legend are cut to the pane: only a grid wider than it scrolls.
+            caption, legend = (line.truncate(area.width, ellipsis=True)
+                               for line in (self._caption(), self._legend()))
+            self._cached = [caption, *self.arrangement.lines, legend]
+            self._key = key
+        return self._cached
+
+    def _caption(self) -> Content:
+        assert self._step is not None and self.arrangement is not None
+        step = self._step
+        shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
+        head: list = [(f"{step.symbol} ({shape})", "bold")]
+        if step.manual.numel() == 1 and step.tag != "mask":
+            head.append(f" = {_full(step.manual)} (hand-written), {_full(step.autograd)} "
+                        "(autograd)")
+        if self.arrangement.one_at_a_time:
+            others = ", ".join(v for i, v in enumerate(VIEWS) if i != self._view)
+            head += [": ", (VIEWS[self._view], "bold reverse"), (f"   v: {others}", "dim")]
+        return Content.assemble(*head)
+
+    def _legend(self) -> Content:
+        assert self.arrangement is not None
+        if self._step is not None and self._step.tag == "mask":
+            return Content.styled("mask: on = unit active (z > 0), off = 0", "dim")
+        scale = self._blocks[0].scale
+        assert scale is not None
+        cells = "" if self.arrangement.numbers else "colour only (too wide for numbers) · "
+        return Content.styled(f"{cells}blue < 0 < red · {scale.describe()} · l: "
+                              f"{'linear' if self._log else 'log'} scale", "dim")
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The widest line: a grid wider than the pane scrolls, it never wraps."""
+        return max((line.cell_length for line in self._lines()), default=0)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """One row per line."""
+        return len(self._lines())
+
+    def render_line(self, y: int) -> Strip:
+        """Row `y` alone: a 64x64 grid in a short pane draws only the rows in view."""
+        lines, width = self._lines(), self.size.width
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, self.visual_style.rich_style)
+        return Visual.to_strips(self, lines[y], width, 1, self.visual_style, pad=True)[0]
+
+    def text(self) -> str:
+        """Everything the widget shows, as plain text (one line per row)."""
+        return "\n".join(line.plain for line in self._lines())
