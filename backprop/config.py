@@ -105,6 +105,18 @@ def _check_int(name: str, value: object, low: int, high: int) -> None:
         raise ConfigError(f"{name} must be between {low} and {high}, not {value}.")
 
 
+class UsageError(UserError):
+    """A bad command line; its message is one sentence."""
+
+
+class OptionParser(argparse.ArgumentParser):
+    """argparse for gradreport and gradtui: a usage error is one sentence, not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Raise UsageError instead of printing usage and exiting."""
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The run options shared by `gradreport` and `gradtui`."""
     group = parser.add_argument_group("run options")

@@ -27,6 +27,7 @@ import torch
 from backprop.config import ConfigError, RunConfig
 from backprop.errors import UserError
 from backprop.problem import layer_sizes, param_names, torch_dtype
+from backprop.textfile import TextFileError, read_text_file
 
 MAGIC = "# backprop-lab gradients"
 PASSES = ("autograd", "hand-written")
@@ -75,19 +76,10 @@ def format_dat(pass_name: str, config: RunConfig, gradients: dict[str, torch.Ten
 
 def read_dat(path: str | Path) -> DatFile:
     """Read a .dat file; raises DatError naming the file and line of any fault."""
-    path = Path(path)
-    if path.exists() and not path.is_dir() and not path.is_file():
-        raise DatError(f"{path}: is not a regular file.")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DatError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise DatError(f"{path}: is a folder, not a .dat file.") from None
-    except UnicodeDecodeError:
-        raise DatError(f"{path}: is not a text file.") from None
-    except OSError as err:
-        raise DatError(f"{path}: cannot be read ({err.strerror}).") from None
+        text = read_text_file(path, "a .dat file")
+    except TextFileError as err:
+        raise DatError(str(err)) from None
     return parse_dat(text, str(path))
 
 

@@ -14,6 +14,8 @@ class TextFileError(UserError):
 def read_text_file(path: str | Path, what: str) -> str:
     """The UTF-8 text of `path`; `what` names the expected file ("a .dat file") in errors."""
     path = Path(path)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise TextFileError(f"{path}: is not a regular file.")  # /dev/zero would never end
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -10,26 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from backprop.config import add_run_options, config_from_args
+from backprop.config import OptionParser, UsageError, add_run_options, config_from_args
 from backprop.errors import UserError
 from report.graph_cmd import add_graph_command
 
 
-class UsageError(UserError):
-    """A bad command line; its message is one sentence."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The gradreport command line."""
-    parser = _Parser(prog="gradreport", description=(
+    parser = OptionParser(prog="gradreport", description=(
         "Backpropagation made visible and checkable: gradients by autograd and by a "
         "hand-written backward pass, compared, written out and explained."))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OptionParser)
     commands.required = True
 
     build = commands.add_parser("build", help="compute a run and write its files and report",

@@ -9,7 +9,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from backprop.config import ConfigError, RunConfig, add_run_options, config_from_args
+from backprop.config import (
+    ConfigError,
+    OptionParser,
+    RunConfig,
+    add_run_options,
+    config_from_args,
+)
 from backprop.errors import UserError
 
 # What the screen can show without breaking its layout; gradreport takes larger runs.
@@ -17,19 +23,9 @@ MAX_WIDTH = 64
 MAX_BATCH = 64
 
 
-class UsageError(UserError):
-    """A bad gradtui command line; its message is one sentence."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        """A usage error becomes one sentence and exit status 2, not argparse's usage dump."""
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The gradtui command line: the run options shared with gradreport, and --out."""
-    parser = _Parser(prog="gradtui", description=(
+    parser = OptionParser(prog="gradtui", description=(
         "Step through the forward and backward passes of the ReLU network one quantity "
         "at a time, the hand-written pass beside autograd, like a debugger. "
         "Press F1 or ? inside for the keys."))
