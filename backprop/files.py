@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,23 @@ def prepare_folder(folder: str | Path) -> Path:
         reason = err.strerror or str(err)
         raise OutputError(f"cannot write to {path}: {reason.lower()}.") from None
     return path
+
+
+@contextmanager
+def output_folder(folder: str | Path) -> Iterator[Path]:
+    """prepare_folder(folder) for a command; on failure, remove what it created, if empty."""
+    path = Path(folder)
+    created = [p for p in (path, *path.parents) if not p.exists()]
+    prepare_folder(path)  # an unwritable folder fails before any work
+    try:
+        yield path
+    except BaseException:
+        for made in created:  # deepest first: a parent is empty only once its child is gone
+            try:
+                made.rmdir()
+            except OSError:  # not empty (files were written) or not ours to remove
+                break
+        raise
 
 
 def atomic_write(path: str | Path, data: str | bytes) -> None:

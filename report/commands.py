@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -18,9 +19,22 @@ if TYPE_CHECKING:  # imports torch; the command line must not before its options
 
 def build(config: RunConfig, args: argparse.Namespace) -> int:
     """Compute the run for `config`, write its files and report to --out; print a summary."""
-    from backprop.files import prepare_folder
+    from backprop.files import output_folder
 
-    out = prepare_folder(args.out)  # an unwritable folder fails before any work
+    with output_folder(args.out) as out:  # an unwritable folder fails before any work
+        run, written = _build(config, out, args)
+
+    console = Console(highlight=False)
+    console.print(summary_table(run))
+    for diagnostic in run.diagnostics:
+        console.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
+    console.print(verdict(run))
+    console.print("wrote " + escape(", ".join(str(path) for path in written.values())))
+    return 0
+
+
+def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run, dict]:
+    """The run, its files written to `out`, and the report beside them."""
     from report.build import start_report
     from report.progress import Stages
 
@@ -41,13 +55,7 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
     finally:
         report.close()
         stages.close()
-    console = Console(highlight=False)
-    console.print(summary_table(run))
-    for diagnostic in run.diagnostics:
-        console.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
-    console.print(verdict(run))
-    console.print("wrote " + escape(", ".join(str(path) for path in written.values())))
-    return 0
+    return run, written
 
 
 def summary_table(run: Run) -> Table:

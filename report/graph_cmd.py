@@ -6,8 +6,6 @@ Nothing here imports torch at module level: the options are checked first.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +15,7 @@ from rich.text import Text
 
 from backprop.config import RunConfig, add_run_options, config_from_args
 from backprop.errors import UserError
+from backprop.files import output_folder
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph
@@ -57,7 +56,7 @@ def graph(args: argparse.Namespace) -> int:
         raise UserError("run options do not apply to a script: its code decides the network")
     # Absolute, so a script that calls os.chdir cannot move where the files go.
     out = Path(args.out).absolute()
-    with _folder_kept_only_if_used(out):
+    with output_folder(out):
         return _draw(args, config, out)
 
 
@@ -103,24 +102,6 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     if result.note:
         console.print(Text(f"note: {result.note}."), soft_wrap=True)
     return 0
-
-
-@contextmanager
-def _folder_kept_only_if_used(out: Path) -> Iterator[None]:
-    """Create `out` and prove it writable; on failure, remove what was created if still empty."""
-    created = [folder for folder in (out, *out.parents) if not folder.exists()]
-    from backprop.files import prepare_folder
-
-    prepare_folder(out)  # an unwritable folder fails before any work
-    try:
-        yield
-    except BaseException:
-        for folder in created:  # deepest first: a parent is empty only once its child is gone
-            try:
-                folder.rmdir()
-            except OSError:  # not empty (files were written) or not ours to remove
-                break
-        raise
 
 
 def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], str]) -> Table:

@@ -167,3 +167,18 @@ def test_markup_in_paths_is_printed_as_is(built, tmp_path):
     assert result.returncode == 0, result.stderr
     shown = result.stdout.replace("\n", "")
     assert "e[/i]/[red]g.dat" in shown and "Traceback" not in result.stderr
+
+
+def test_a_failed_build_leaves_no_empty_folder(tmp_path, monkeypatch, capsys):
+    from backprop import run as run_module
+    from backprop.errors import UserError
+    from report.cli import main
+
+    def refuse(*_, **__):
+        raise UserError("the machine said no")
+
+    monkeypatch.setattr(run_module, "compute_run", refuse)
+    out = tmp_path / "new" / "deeper"
+    assert main(["build", "--out", str(out), "-q"]) == 2
+    assert "gradreport: the machine said no." in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
