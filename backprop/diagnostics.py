@@ -29,13 +29,13 @@ def diagnose(trace: Trace) -> tuple[Diagnostic, ...]:
     if bad:
         found.append(Diagnostic("overflow", tuple(bad), (
             f"Values overflowed to inf or nan in {_layers(bad)}, so the gradients there are "
-            "not numbers; use a smaller K, --init kaiming or --dtype float64.")))
+            "not numbers; use a smaller K, the kaiming init or float64.")))
     # An overflowed pre-activation (inf or nan) is not "off", even where `z > 0` fails.
     broken = {k for k in range(1, n + 1) if not bool(trace.z[k - 1].isfinite().all())}
     if n not in broken and not bool(trace.mask[-1].any()):
         found.append(Diagnostic("dead-output", (n,), (
             "The output ReLU is off (its pre-activation is <= 0), so y_pred = 0 and every "
-            "gradient is exactly 0: the passes agree trivially; try another --seed.")))
+            "gradient is exactly 0: the passes agree trivially; try another seed.")))
     dead = [k for k in range(1, n) if k not in broken and not bool(trace.mask[k - 1].any())]
     if dead:
         found.append(Diagnostic("dead-layer", tuple(dead), (
