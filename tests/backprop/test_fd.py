@@ -113,3 +113,12 @@ def test_a_tensor_all_on_kinks_is_unresolved_not_agreeing():
             assert all(p.status == "unresolved" and p.resolved == 0 for p in on_kinks)
             return
     raise AssertionError("no parameter on a kink in 200 seeds")
+
+
+def test_a_dead_output_is_judged_not_unresolved():
+    """y_pred = 0 exactly whatever the nudge: the estimates carry no rounding, all agree."""
+    problem = float64_problem(RunConfig(seed=0))
+    result = finite_differences(problem, manual_pass(problem).gradients())
+    assert result.agree and result.resolved == result.checked - sum(p.kinks for p in result.params)
+    assert all(p.status == "agree" for p in result.params if p.kinks < p.checked)
+    assert all(bool((p.estimate == 0).all()) for p in result.params)
