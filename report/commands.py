@@ -29,7 +29,8 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
     for diagnostic in run.diagnostics:
         console.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
     console.print(verdict(run))
-    console.print("wrote " + escape(", ".join(str(path) for path in written.values())))
+    console.print("wrote " + escape(", ".join(str(path) for path in written.values())),
+                  soft_wrap=True)
     return 0
 
 
