@@ -56,10 +56,11 @@ class ParamCheck:
 
     @property
     def status(self) -> str:
-        """"agree", "differ", or "unresolved" when no entry could be judged."""
+        """"differ" if a judged entry disagrees; "agree" only if every entry off a kink
+        was judged and agrees; else "unresolved" (some were lost in rounding)."""
         if not self.agree:
             return "differ"
-        return "agree" if self.resolved else "unresolved"
+        return "unresolved" if self.unresolved or not self.resolved else "agree"
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def _central_differences(z_k, cols, shift, eps, W_after, b_after, masks, y):
         columns = torch.cat([cols[sl], cols[sl]])
         zz[torch.arange(2 * n), :, columns] += step
         flipped = ((zz > 0) != masks[0]).flatten(1).any(dim=1)
+        # A nudge that only moves units that are off (and stay off) changes nothing
+        # downstream: both losses come from the very same numbers, with no rounding noise.
+        live = (masks[0][:, columns].T & (step != 0)).any(dim=1)
         for Wk, bk, mask in zip(W_after, b_after, masks[1:]):
             zz = torch.relu(zz) @ Wk + bk
             flipped |= ((zz > 0) != mask).flatten(1).any(dim=1)
@@ -146,7 +150,8 @@ def _central_differences(z_k, cols, shift, eps, W_after, b_after, masks, y):
         spread = (2 * (y_pred - y).abs() * y_pred.abs()).sum(dim=(1, 2))
         estimates.append((loss[:n] - loss[n:]) / (2 * eps[sl]))
         kinks.append(flipped[:n] | flipped[n:])
-        noises.append(NOISE * torch.maximum(spread[:n], spread[n:]) / eps[sl])
+        noise = torch.where(live[:n] | live[n:], torch.maximum(spread[:n], spread[n:]), 0.0)
+        noises.append(NOISE * noise / eps[sl])
     return torch.cat(estimates), torch.cat(kinks), torch.cat(noises)
 
 

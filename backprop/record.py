@@ -58,7 +58,7 @@ def run_record(run: Run, files: dict[str, str] | None = None) -> dict:
             "sampled": run.fd.sampled,
             "agree": run.fd.agree,
             "params": [{"name": p.name, "checked": p.checked, "total": p.total,
-                        "kinks": p.kinks, "agree": p.agree,
+                        "kinks": p.kinks, "unresolved": p.unresolved, "status": p.status,
                         "max_rel_error": _number(p.max_rel_error)} for p in run.fd.params],
         },
     }

@@ -68,6 +68,8 @@ def summary_table(run: Run) -> Table:
         table.add_column(header, justify="left" if header in ("param", "shape") else "right")
     for agreement, check in zip(run.comparison, run.fd.params, strict=True):
         fd = {"agree": "yes", "differ": "[red]NO[/]", "unresolved": "unresolved"}[check.status]
+        if check.status == "unresolved" and check.resolved:
+            fd = f"yes on {check.resolved}/{check.resolved + check.unresolved}"
         notes = []
         if check.checked < check.total:
             notes.append(f"{check.checked}/{check.total} checked")
