@@ -109,7 +109,8 @@ class ValuesView(Widget):
         scale = self._blocks[0].scale
         assert scale is not None
         cells = "" if self.arrangement.numbers else "colour only (too wide for numbers) · "
-        return Content.styled(f"{cells}blue < 0 < red · {scale.describe()} · l: "
+        nonfinite = " · magenta = inf/nan" if scale.nonfinite else ""
+        return Content.styled(f"{cells}blue < 0 < red{nonfinite} · {scale.describe()} · l: "
                               f"{'linear' if self._log else 'log'} scale", "dim")
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
