@@ -99,11 +99,12 @@ async def test_no_key_acts_and_no_dialog_opens_while_too_small() -> None:
         assert screen.config == RunConfig() and not app._notifications
         await pilot.resize_terminal(80, 24)   # big enough again: the keys work again
         await pilot.pause()
-        await pilot.press("n", "s")
+        await pilot.press("n", "s", "7")
         assert screen.cursor == 1 and app.screen is not screen
-        await pilot.press("escape")
-        await pilot.resize_terminal(40, 10)
+        await pilot.resize_terminal(40, 10)   # a dialog open as it shrinks: it closes
         await pilot.pause()
+        assert app.screen is screen and screen.query_one("#too-small").display
+        assert screen.config == RunConfig()
         await pilot.press("q")                # q still quits
         await pilot.pause()
         assert not app.is_running

@@ -241,9 +241,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
 
     def watch_too_small(self, too_small: bool) -> None:
-        """Hide the layout behind the message; keys and dialogs are refused meanwhile."""
+        """Hide the layout behind the message; keys and dialogs are refused meanwhile, and
+        one already open (help, a dialog, the palette) closes: it would be cut off."""
         self.set_class(too_small, "-too-small")
         self.refresh_bindings()
+        if too_small and self in self.app.screen_stack:
+            while self.app.screen is not self:
+                self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No key acts, and no dialog opens, while the terminal is too small (q still quits:
