@@ -246,3 +246,17 @@ async def test_resizing_refits_the_grids() -> None:
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert values.shown == ("hand-written",)
+
+
+async def test_the_values_keep_their_size_while_the_grids_do() -> None:
+    """A caption or legend a few columns longer must not resize the values: every resize
+    costs a layout pass (and Textual's second one), which doubles the time to repaint."""
+    app = GradTUI(RunConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settle(pilot)
+        values, pane = screen.query_one("#values"), screen.query_one("#values-pane")
+        sizes = set()
+        for _ in range(6):   # z, mask, h of layers 1 and 2: 1x10 grids, different legends
+            sizes.add(tuple(values.size))
+            await pilot.press("n")
+        assert sizes == {(pane.scrollable_content_region.width, values.size.height)}
