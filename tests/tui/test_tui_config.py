@@ -70,6 +70,7 @@ async def test_s_asks_for_a_seed_and_refuses_a_bad_one() -> None:
         await pilot.press("-", "enter")
         assert text_of(app.screen, "#dialog-error") == \
             f"Type a whole number from 0 to {MAX_SEED}, not -."
+        assert app.screen.query_one("#dialog-error").size.height == 2   # wrapped, not cut
         await pilot.press("escape")
         assert app.screen is screen and screen.config.seed == 2
         await pilot.press("s", "ctrl+a", "ctrl+k", "7", "enter")
