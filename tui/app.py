@@ -1,16 +1,13 @@
-"""GradTUI: the Textual app. It holds the keys every screen shares; StepScreen does the rest."""
+"""GradTUI: the Textual app. It opens StepScreen, which holds the keys and does the rest."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from backprop.config import RunConfig
-from tui.screens.help import HelpScreen
 from tui.screens.steps import StepScreen
 
 
@@ -19,10 +16,6 @@ class GradTUI(App[None]):
 
     CSS_PATH = "gradtui.tcss"
     TITLE = "gradtui"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1,question_mark", "help", "Help", tooltip="this help", id="gradtui.help"),
-        Binding("q", "quit", "Quit", tooltip="quit", id="gradtui.quit"),
-    ]
 
     def __init__(self, config: RunConfig | None = None, out: str = "build") -> None:
         super().__init__()
@@ -39,14 +32,12 @@ class GradTUI(App[None]):
         if isinstance(screen, StepScreen):
             screen.after_first_frame()
 
-    def action_help(self) -> None:
-        """Show every key, read from the bindings in force."""
-        if not isinstance(self.screen, StepScreen):
-            return   # not over a dialog, nor over the help itself
-        bindings = [(self.get_key_display(active.binding), active.binding)
-                    for active in self.screen.active_bindings.values()
-                    if (active.binding.id or "").startswith("gradtui.")]
-        self.push_screen(HelpScreen(bindings))
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The command palette, too, stays shut while the terminal is too small."""
+        if action == "command_palette" and self.screen_stack:
+            screen = self.screen_stack[0]
+            return not (isinstance(screen, StepScreen) and screen.too_small)
+        return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The built-in commands, and a jump to each layer of the run."""

@@ -17,11 +17,14 @@ from textual.style import Style
 NUMBER_WIDTH = 6        # characters of a number in a cell
 LOG_DECADES = 12.0      # the log scale shows at most this many decades below the largest
 LEVELS = 16             # colour steps per sign: enough to tell values apart, few Style objects
-MIN_LEVEL = 3           # a nonzero value is never drawn as faint as zero
 
+# Each sign runs from a dark to a strong colour, never through grey: terminals with 256 or
+# 16 colours round every colour to their palette, and a greyish red or blue would round to
+# grey (or, with 16 colours, to yellow or cyan) and hide the sign. These ends keep every
+# level red or blue in both palettes (tests/tui/test_tui_cells.py checks each level).
 _ZERO = Color.parse("#3a3a3a")
-_POSITIVE = Color.parse("#e34a33")
-_NEGATIVE = Color.parse("#3b82c4")
+_POSITIVE = (Color(100, 24, 40), Color(250, 48, 56))
+_NEGATIVE = (Color(32, 32, 110), Color(64, 120, 250))
 _NONFINITE = Style(background=Color.parse("#c026d3"), foreground=Color.parse("#ffffff"),
                    bold=True)
 MASK_ON = Style(background=Color.parse("#2e9e4f"), foreground=Color.parse("#ffffff"), bold=True)
@@ -29,7 +32,10 @@ MASK_OFF = Style(background=Color.parse("#262626"), foreground=Color.parse("#8a8
 
 
 def compact(value: float, width: int = NUMBER_WIDTH) -> str:
-    """`value` in at most `width` characters, with as many significant digits as fit."""
+    """`value` in at most `width` characters, with as many significant digits as fit.
+
+    Plain (`0.0012`) where it holds as many digits as scientific notation (`1.2e-4`).
+    """
     if math.isnan(value):
         return "nan"
     if math.isinf(value):
@@ -38,9 +44,10 @@ def compact(value: float, width: int = NUMBER_WIDTH) -> str:
         return "0"
     text = ""
     for digits in (3, 2, 1):
-        text = _short_exponent(f"{value:.{digits}g}")
-        if len(text) <= width:
-            return text
+        for text in (f"{value:.{digits}g}", f"{value:.{digits - 1}e}"):
+            text = _short_exponent(text)
+            if len(text) <= width:
+                return text
     return text
 
 
@@ -60,14 +67,19 @@ class Scale:
     top: float           # the largest finite |value| shown with this scale
     bottom: float        # the smallest finite nonzero |value| (the log scale's floor)
     log: bool
+    nonfinite: int = 0   # values that are inf or nan (drawn apart, in magenta)
+    finite: int = 0      # values that are numbers, zeros included
 
     @classmethod
     def of(cls, rows: list[list[float]], log: bool) -> Scale:
         """The scale that spans every finite value in `rows`."""
-        magnitudes = [abs(v) for row in rows for v in row if v != 0 and math.isfinite(v)]
+        values = [v for row in rows for v in row]
+        finite = [abs(v) for v in values if math.isfinite(v)]
+        magnitudes = [v for v in finite if v != 0]
+        nonfinite = len(values) - len(finite)
         if not magnitudes:
-            return cls(0.0, 0.0, log)
-        return cls(max(magnitudes), min(magnitudes), log)
+            return cls(0.0, 0.0, log, nonfinite, len(finite))
+        return cls(max(magnitudes), min(magnitudes), log, nonfinite, len(finite))
 
     @property
     def decades(self) -> float:
@@ -95,13 +107,15 @@ class Scale:
         t = self.position(value)
         level = round(abs(t) * LEVELS)
         if value != 0:
-            level = max(level, MIN_LEVEL)
+            level = max(level, 1)   # a nonzero value is never drawn as grey as zero
         return _level_style(level if t >= 0 else -level)
 
     def describe(self) -> str:
         """The scale in a few words, for the legend under the grid."""
         if self.top == 0:
-            return "every value is 0"
+            if not self.finite:
+                return "no value is a number"
+            return "every finite value is 0" if self.nonfinite else "every value is 0"
         if self.log:
             return (f"log10 |v|: faint {compact(self.top / 10 ** self.decades)} "
                     f"… strong {compact(self.top)}")
@@ -111,8 +125,11 @@ class Scale:
 @cache
 def _level_style(level: int) -> Style:
     """The style of a signed colour level, -LEVELS..LEVELS (cached: few distinct ones)."""
-    end = _POSITIVE if level >= 0 else _NEGATIVE
-    background = _ZERO.blend(end, abs(level) / LEVELS)
+    if level == 0:
+        background = _ZERO
+    else:
+        faint, strong = _POSITIVE if level > 0 else _NEGATIVE
+        background = faint.blend(strong, (abs(level) - 1) / (LEVELS - 1))
     foreground = Color(0, 0, 0) if background.brightness > 0.6 else Color(255, 255, 255)
     return Style(background=background, foreground=foreground)
 

@@ -39,12 +39,13 @@ def parse_config(argv: Sequence[str] | None) -> tuple[RunConfig, str]:
     """The validated RunConfig and export folder; raises UserError with one sentence."""
     args = build_parser().parse_args(argv)
     config = config_from_args(args)
+    # The program's name starts the printed line already: these sentences do not repeat it.
     if config.d > MAX_WIDTH:
-        raise ConfigError(f"gradtui shows widths up to {MAX_WIDTH}, not {config.d}; "
-                          "gradreport build takes wider networks")
+        raise ConfigError(f"d (width) must be at most {MAX_WIDTH} to fit the screen, not "
+                          f"{config.d}; gradreport build takes wider networks")
     if config.batch > MAX_BATCH:
-        raise ConfigError(f"gradtui shows batches up to {MAX_BATCH}, not {config.batch}; "
-                          "gradreport build takes larger ones")
+        raise ConfigError(f"batch must be at most {MAX_BATCH} to fit the screen, not "
+                          f"{config.batch}; gradreport build takes larger ones")
     return config, args.out
 
 
@@ -57,8 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from tui.app import GradTUI  # Textual only now that the options are known to be good
 
-    GradTUI(config, out=out).run()
-    return 0
+    app = GradTUI(config, out=out)
+    app.run()
+    # Textual prints the traceback of an exception that ended the app and sets status 1.
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

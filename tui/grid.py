@@ -28,6 +28,12 @@ class Block:
     title: str
     rows: list[list[float]] | list[list[bool]]
     scale: Scale | None          # None for a mask
+    short: tuple[str, ...] = ()  # shorter titles, longest first, for a narrow grid
+
+    def title_for(self, width: int) -> str:
+        """The longest of the titles that fits in `width` (the shortest, cut, if none does)."""
+        titles = (self.title, *self.short)
+        return next((t for t in titles if len(t) <= width), titles[-1][:max(width, 1)])
 
 
 def blocks_for(manual: list[list], autograd: list[list], is_mask: bool, log: bool) -> list[Block]:
@@ -36,17 +42,21 @@ def blocks_for(manual: list[list], autograd: list[list], is_mask: bool, log: boo
         diff = [[a != b for a, b in zip(ra, rb, strict=True)]
                 for ra, rb in zip(manual, autograd, strict=True)]
         return [Block("hand-written", manual, None), Block("autograd", autograd, None),
-                Block("difference (on where they differ)", diff, None)]
+                Block("difference (on where they differ)", diff, None,
+                      ("on where they differ", "difference"))]
     scale = Scale.of(manual + autograd, log)
     diff = [[_difference(a, b) for a, b in zip(ra, rb, strict=True)]
             for ra, rb in zip(manual, autograd, strict=True)]
     return [Block("hand-written", manual, scale), Block("autograd", autograd, scale),
-            Block("difference: hand-written − autograd", diff, Scale.of(diff, log))]
+            Block("difference: hand-written − autograd", diff, Scale.of(diff, log),
+                  ("hand-written − autograd", "difference"))]
 
 
 def _difference(a: float, b: float) -> float:
-    if a == b:
-        return 0.0   # also inf == inf, which a - b would turn into nan
+    """a - b; nan where either is inf or nan: such entries cannot be compared (even inf
+    against the same inf), and the grid draws them in magenta like the values."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.nan
     return a - b
 
 
@@ -67,7 +77,7 @@ def block_size(block: Block, numbers: bool, wrap: int) -> tuple[int, int]:
     cell = NUMBER_CELL if numbers else TINY_CELL
     rows = len(block.rows)
     header = 1 if rows > 1 else 0
-    width = max(label + per_line * cell, min(len(block.title), wrap))
+    width = max(label + per_line * cell, len(block.title_for(wrap)))
     return width, 1 + header + rows * lines
 
 
@@ -76,7 +86,7 @@ def render_block(block: Block, numbers: bool, wrap: int, title: bool = True) -> 
     per_line, _, label = _columns(block, numbers, wrap)
     cell = NUMBER_CELL if numbers else TINY_CELL
     rows = block.rows
-    lines = [Content.styled(block.title[:max(wrap, 1)], "bold")] if title else []
+    lines = [Content.styled(block.title_for(wrap), "bold")] if title else []
     if len(rows) > 1:
         lines.append(_header(len(rows[0]), label, cell, numbers))
     for i, row in enumerate(rows, start=1):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from rich.color import EIGHT_BIT_PALETTE, ColorSystem
+from rich.color import Color as RichColor
 
 from tui.cells import LEVELS, MASK_OFF, MASK_ON, NUMBER_WIDTH, Scale, compact, mask_style
 
@@ -13,6 +15,7 @@ from tui.cells import LEVELS, MASK_OFF, MASK_ON, NUMBER_WIDTH, Scale, compact, m
     (0.0, "0"), (-0.0, "0"), (1.0, "1"), (-553375024.0, "-5.5e8"), (553375024.0, "5.53e8"),
     (0.0012345, "0.0012"), (-0.0012345, "-0.001"), (12.3456, "12.3"), (-12.3456, "-12.3"),
     (3.9e-12, "4e-12"), (-3.9e-12, "-4e-12"), (1e300, "1e300"),
+    (0.00012345, "1.2e-4"), (-0.00012345, "-1e-4"), (0.012345, "0.0123"), (1e-5, "1e-5"),
     (math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan"),
 ])
 def test_compact_keeps_the_most_digits_that_fit(value: float, text: str) -> None:
@@ -70,6 +73,39 @@ def test_nonfinite_values_stand_out() -> None:
     assert scale.style(math.inf) not in {scale.style(v) for v in (1.0, -1.0, 0.0)}
 
 
+NAMES = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+         "bright black", "bright red", "bright green", "bright yellow", "bright blue",
+         "bright magenta", "bright cyan", "bright white"]
+
+
+def _in_fewer_colours(style) -> tuple[tuple[int, int, int], str]:
+    """The background as a 256-colour terminal shows it (rgb) and as a 16-colour one (name),
+    rounded by Rich as Textual's output does."""
+    c = style.background
+    color = RichColor.from_rgb(c.r, c.g, c.b)
+    eight_bit = color.downgrade(ColorSystem.EIGHT_BIT)
+    assert eight_bit.number is not None
+    standard = color.downgrade(ColorSystem.STANDARD).number
+    assert standard is not None
+    return tuple(EIGHT_BIT_PALETTE[eight_bit.number]), NAMES[standard]
+
+
+def test_every_level_keeps_its_sign_with_256_and_16_colours() -> None:
+    scale = Scale.of([[-1.0, 1.0]], log=False)
+    for level in range(1, LEVELS + 1):
+        for sign, hue, names in ((1, 0, ("red", "bright red")),
+                                 (-1, 2, ("blue", "bright blue"))):
+            rgb, name = _in_fewer_colours(scale.style(sign * level / LEVELS))
+            assert rgb[hue] > max(rgb[(hue + 1) % 3], rgb[(hue + 2) % 3]), (sign, level, rgb)
+            assert name in names, (sign, level, name)
+    # The faintest nonzero value, too: never the grey of an exact zero.
+    assert _in_fewer_colours(Scale.of([[1e9, 1.0]], log=False).style(1.0))[1] == "red"
+    zero = _in_fewer_colours(scale.style(0.0))
+    assert len(set(zero[0])) == 1 and zero[1] in ("black", "bright black")
+    assert _in_fewer_colours(scale.style(math.nan))[1] in ("magenta", "bright magenta")
+    assert _in_fewer_colours(MASK_ON)[1] in ("green", "bright green")
+
+
 def test_text_is_readable_on_every_level() -> None:
     scale = Scale.of([[-1.0, 1.0]], log=False)
     for i in range(-LEVELS, LEVELS + 1):
@@ -86,5 +122,8 @@ def test_mask_cells_are_on_or_off() -> None:
 
 def test_scale_description_names_its_range() -> None:
     assert "every value is 0" in Scale.of([[0.0]], log=True).describe()
+    nan = math.nan
+    assert Scale.of([[0.0, nan, nan]], log=False).describe() == "every finite value is 0"
+    assert Scale.of([[nan, math.inf]], log=False).describe() == "no value is a number"
     assert "7.94e6" in Scale.of([[7.94e6, -1.0]], log=False).describe()
     assert "log10" in Scale.of([[7.94e6, -1.0]], log=True).describe()

@@ -18,8 +18,8 @@ CHECK = ("import sys; from tui.cli import main; rc = main(sys.argv[1:]); "
 @pytest.mark.parametrize(("args", "words"), [
     (["-K", "0"], "K (hidden layers) must be between 1 and 100, not 0"),
     (["-K", "ten"], "invalid int value: 'ten'"),
-    (["-d", "65"], "gradtui shows widths up to 64, not 65"),
-    (["--batch", "65"], "gradtui shows batches up to 64, not 65"),
+    (["-d", "65"], "d (width) must be at most 64 to fit the screen, not 65"),
+    (["--batch", "65"], "batch must be at most 64 to fit the screen, not 65"),
     (["--seed", "-1"], "seed must be between 0 and"),
     (["--init", "zeros"], "invalid choice: 'zeros'"),
     (["--dtype", "float16"], "invalid choice: 'float16'"),
@@ -35,6 +35,7 @@ def test_bad_options_exit_2_with_one_sentence_before_textual_or_torch(
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("gradtui: ") and lines[0].endswith(".")
+    assert not lines[0].removeprefix("gradtui: ").startswith("gradtui")   # named once
     assert words in lines[0]
     assert "Traceback" not in done.stderr
 
@@ -65,3 +66,30 @@ def test_the_app_modules_do_not_import_torch() -> None:
                            "import sys, tui.app; print('torch' in sys.modules)"],
                           capture_output=True, text=True, timeout=60)
     assert done.stdout == "False\n", done.stderr
+
+
+# main() as the console script runs it, headless, with a key whose action fails.
+CRASH = """
+import sys
+from tui.app import GradTUI
+from tui.cli import main
+from tui.screens.steps import StepScreen
+
+def broken(self, delta):
+    raise RuntimeError("a bug in an action")
+
+async def press_n(pilot):
+    await pilot.press("n")
+
+StepScreen.action_step = broken
+run = GradTUI.run
+GradTUI.run = lambda self: run(self, headless=True, auto_pilot=press_n)
+sys.exit(main(["-K", "1", "-d", "2"]))
+"""
+
+
+def test_an_app_that_dies_of_an_exception_exits_non_zero() -> None:
+    done = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert "a bug in an action" in done.stdout + done.stderr

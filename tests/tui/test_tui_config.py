@@ -9,7 +9,7 @@ import pytest
 import torch
 from tui_pilot import settle, text_of
 
-from backprop.config import RunConfig
+from backprop.config import MAX_SEED, RunConfig
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON
 from report.cli import main as gradreport
 from tui.app import GradTUI
@@ -66,12 +66,32 @@ async def test_s_asks_for_a_seed_and_refuses_a_bad_one() -> None:
         await pilot.press("s", "ctrl+a", "ctrl+k", "-", "3", "enter")
         assert "-3 is not between 0 and" in text_of(app.screen, "#dialog-error")
         await pilot.press("ctrl+a", "ctrl+k", "enter")
-        assert "'nothing' is not a whole number" in text_of(app.screen, "#dialog-error")
+        assert text_of(app.screen, "#dialog-error") == f"Type a whole number from 0 to {MAX_SEED}."
+        await pilot.press("-", "enter")
+        assert text_of(app.screen, "#dialog-error") == \
+            f"Type a whole number from 0 to {MAX_SEED}, not -."
+        assert app.screen.query_one("#dialog-error").size.height == 2   # wrapped, not cut
         await pilot.press("escape")
         assert app.screen is screen and screen.config.seed == 2
         await pilot.press("s", "ctrl+a", "ctrl+k", "7", "enter")
         screen = await settle(pilot)
         assert screen.run.config.seed == 7
+
+
+async def test_a_config_change_that_cannot_be_made_says_why() -> None:
+    app = GradTUI(RunConfig(K=2, draw=MAX_SEED))   # r would ask for draw MAX_SEED + 1
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.is_running and screen.config == RunConfig(K=2, draw=MAX_SEED)
+        (note,) = app._notifications
+        assert note.severity == "error"
+        assert note.message == (f"draw must be between 0 and {MAX_SEED}, "
+                                f"not {MAX_SEED + 1}.")
+        assert "computing" not in text_of(screen, "#status")
+        await pilot.press("n")   # and the app goes on
+        assert screen.cursor == 1
 
 
 async def test_a_dead_network_shows_a_red_banner_with_its_sentence() -> None:

@@ -38,9 +38,28 @@ def test_a_vector_wraps_and_labels_each_line_with_its_first_index() -> None:
 
 
 def test_the_difference_is_hand_written_minus_autograd() -> None:
-    manual, autograd = [[1.0, 5.0, math.inf]], [[1.0, 3.0, math.inf]]
+    manual, autograd = [[1.0, 5.0, math.inf, math.nan, 2.0]], [[1.0, 3.0, math.inf, math.nan,
+                                                               -math.inf]]
     diff = blocks_for(manual, autograd, is_mask=False, log=False)[2]
-    assert diff.rows == [[0.0, 2.0, 0.0]]
+    assert diff.rows[0][:2] == [0.0, 2.0]
+    # inf and nan have no difference to show, even against the same value: drawn as nan.
+    assert all(math.isnan(v) for v in diff.rows[0][2:])
+    assert diff.scale is not None and diff.scale.nonfinite == 3
+
+
+def test_a_narrow_grid_gets_a_shorter_title_not_a_cut_one() -> None:
+    one = [[0.25]]
+    blocks = blocks_for(one, one, is_mask=False, log=False)
+    result = arrange(blocks, 0, 76, 4)   # a short 80-column pane: three 1x1 grids side by side
+    assert not result.one_at_a_time
+    titles = result.lines[0].plain.split("  ")
+    assert [t.strip() for t in titles if t.strip()] == [
+        "hand-written", "autograd", "hand-written − autograd"]
+    assert render_block(blocks[2], True, 40)[0].plain == "difference: hand-written − autograd"
+    assert render_block(blocks[2], True, 12)[0].plain == "difference"
+    assert render_block(blocks[2], True, 5)[0].plain == "diffe"   # no title fits: cut
+    mask = blocks_for([[True]], [[True]], is_mask=True, log=False)[2]
+    assert render_block(mask, True, 25)[0].plain == "on where they differ"
 
 
 def test_a_mask_shows_on_and_off_cells_and_where_the_passes_differ() -> None:

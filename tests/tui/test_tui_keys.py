@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui_pilot import settle, text_of, values_text
+from textual.command import CommandList
+from tui_pilot import settle, text_of, values_text, wait_for
 
 from backprop.config import RunConfig
 from backprop.steps import manual_source
@@ -151,9 +152,13 @@ async def test_the_command_palette_jumps_to_a_layer() -> None:
         screen = await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"Layer 7: backward")
-        await pilot.pause(0.3)
+        # The palette searches in a worker: wait until its first match is the command.
+        options = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: options.highlighted is not None and str(
+            options.get_option_at_index(options.highlighted).prompt).startswith(
+                "Layer 7: backward"))
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen is screen)
         step = screen.run.steps[screen.cursor]
         assert (step.tag, step.layer) == ("delta", 7)
 

@@ -13,6 +13,7 @@ from tui.app import GradTUI
 from tui.screens.steps import StepScreen
 from tui.widgets.code_view import CodeView
 from tui.widgets.step_list import StepList
+from tui.widgets.step_strip import StepStrip
 
 # Every key of StepScreen's bindings, the help keys, and what a dialog needs to close.
 KEYS = ["n", "right", "down", "space", "p", "left", "up", "home", "end", "f", "b", "g", "v",
@@ -31,6 +32,7 @@ def _consistent(screen: StepScreen) -> None:
     assert 0 <= screen.cursor < len(run.steps)
     assert text_of(screen, "#status").startswith(f"step {screen.cursor + 1}/{len(run.steps)}")
     assert screen.query_one(StepList).highlighted == screen.cursor
+    assert screen.query_one(StepStrip).highlighted == screen.cursor
     assert screen.query_one(CodeView).current == run.steps[screen.cursor].line
 
 

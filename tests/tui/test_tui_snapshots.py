@@ -45,5 +45,15 @@ def test_help_screen(snap_compare, size) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_dead_network(snap_compare, size) -> None:
+    # dL/dy_pred = 2 (0 - y) = -0.433 is not 0, but the output ReLU is off: every
+    # gradient below it is exactly 0, and the red banner says so.
     assert snap_compare(GradTUI(RunConfig(seed=0)), terminal_size=size,
-                        run_before=after_run("b"))                    # dL/dy_pred = 0
+                        run_before=after_run("b"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overflowed_network(snap_compare, size) -> None:
+    # float32 overflows: dL/db_1 is nan in both passes, bit for bit, so "?" (not
+    # comparable) rather than "✗" (differ), and magenta cells.
+    assert snap_compare(GradTUI(RunConfig(K=70, seed=3)), terminal_size=size,
+                        run_before=after_run("end"))

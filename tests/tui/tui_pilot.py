@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -21,6 +23,15 @@ async def settle(pilot: Pilot, timeout: float = 60.0) -> StepScreen:
         assert waited < timeout, "the run was not computed in time"
     await pilot.pause()
     return screen
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds; fail after `timeout` seconds."""
+    waited = 0.0
+    while not condition():
+        await pilot.pause(0.02)
+        waited += 0.02
+        assert waited < timeout, "the condition never held"
 
 
 def text_of(screen: StepScreen, selector: str) -> str:

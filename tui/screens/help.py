@@ -11,6 +11,8 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.agreement import MARKS
+
 ABOUT = (
     "gradtui steps through the hand-written forward and backward pass of a ReLU network, "
     "one quantity at a time, next to the value torch.autograd computed for the same "
@@ -19,7 +21,10 @@ ABOUT = (
 LEGEND = (
     "Cells: red > 0, blue < 0, grey = 0; the stronger the colour, the larger |value| "
     "(l: on a log scale of |value|); magenta = inf or nan. Masks: green = on (z > 0), "
-    "dark = off. ✗ in the step list: the passes differ at 5 significant digits.")
+    f"dark = off. In the step list, {MARKS['differ'][0]} means the passes differ at 5 "
+    f"significant digits, and {MARKS['not comparable'][0]} that they cannot be compared: "
+    "the values hold inf or nan, which have no digits to compare, even where both passes "
+    "hold the same.")
 
 
 def key_rows(bindings: Sequence[tuple[str, Binding]]) -> list[tuple[str, str]]:

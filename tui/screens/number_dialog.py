@@ -34,10 +34,11 @@ class NumberDialog(ModalScreen[int | None]):
     def accept(self, event: Input.Submitted) -> None:
         """Close with the number, or say in one sentence why it cannot be used."""
         text = event.value.strip()
+        asked = f"Type a whole number from {self.low} to {self.high}"
         try:
             number = int(text)
         except ValueError:
-            self._error(f"{text or 'nothing'!r} is not a whole number.")
+            self._error(f"{asked}, not {text}." if text else f"{asked}.")
             return
         if not self.low <= number <= self.high:
             self._error(f"{number} is not between {self.low} and {self.high}.")

@@ -35,9 +35,16 @@ class RunControls:
     run: Run | None
     out: str
 
+    def _change(self, **changes: int | str) -> None:
+        """Ask for the config with `changes`; one that cannot be used is refused, and said so."""
+        try:
+            self.config = dataclasses.replace(self.config, **changes)
+        except UserError as err:
+            self.notify(str(err), title="The run was not changed", severity="error")
+
     def action_resample(self) -> None:
         """Draw a new x: the next draw for this seed; the parameters stay."""
-        self.config = dataclasses.replace(self.config, draw=self.config.draw + 1)
+        self._change(draw=self.config.draw + 1)
 
     def action_new_seed(self) -> None:
         """Ask for a seed, then recompute with it."""
@@ -45,20 +52,18 @@ class RunControls:
 
         def chosen(seed: int | None) -> None:
             if seed is not None:
-                self.config = dataclasses.replace(self.config, seed=seed)
+                self._change(seed=seed)
 
         dialog = NumberDialog(f"New seed (0..{MAX_SEED}):", 0, MAX_SEED, self.config.seed)
         self.app.push_screen(dialog, chosen)
 
     def action_cycle_init(self) -> None:
         """Use the next init: randn, kaiming, xavier."""
-        following = INITS[(INITS.index(self.config.init) + 1) % len(INITS)]
-        self.config = dataclasses.replace(self.config, init=following)
+        self._change(init=INITS[(INITS.index(self.config.init) + 1) % len(INITS)])
 
     def action_toggle_dtype(self) -> None:
         """Switch between float32 and float64."""
-        other = DTYPES[(DTYPES.index(self.config.dtype) + 1) % len(DTYPES)]
-        self.config = dataclasses.replace(self.config, dtype=other)
+        self._change(dtype=DTYPES[(DTYPES.index(self.config.dtype) + 1) % len(DTYPES)])
 
     def action_export(self) -> None:
         """Write the two .dat files and run.json of the run on screen."""

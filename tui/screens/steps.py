@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -15,13 +15,14 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from backprop.config import RunConfig
-from tui.grid import VIEWS
+from tui.screens.navigation import Navigation
 from tui.screens.run_controls import RunControls
 from tui.widgets.banner import Banner
 from tui.widgets.code_view import CodeView
 from tui.widgets.status_line import StatusLine, config_text
 from tui.widgets.step_info import StepInfo
 from tui.widgets.step_list import StepList
+from tui.widgets.step_strip import StepStrip
 from tui.widgets.values import ValuesView
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from backprop.run import Run
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
-WIDE = 100                       # the step list is shown beside the step from here on
+WIDE = 100                       # the step list stands beside the step from here on, and
+                                 # above it (as a one-line strip) below
 FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
 
 
@@ -37,12 +39,16 @@ def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool 
     return Binding(keys, action, text, show=show, tooltip=help_text, id=f"gradtui.{name}")
 
 
-class StepScreen(RunControls, Screen[None]):
+class StepScreen(Navigation, RunControls, Screen[None]):
     """One step at a time: the step list, the values, the code line, the status."""
 
+    # The footer shows the keys in this order and cuts what does not fit on the right:
+    # stepping, help and quit come first so that they are there at every width.
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("n,right,down,space", "step(1)", "Next", "next", "next step"),
         _b("p,left,up", "step(-1)", "Prev", "previous", "previous step"),
+        _b("f1,question_mark", "help", "Help", "help", "this help"),
+        _b("q", "app.quit", "Quit", "quit", "quit"),
         _b("home", "go(0)", "First", "first", "first step", show=False),
         _b("end", "go(-1)", "Last", "last", "last step", show=False),
         _b("f", "phase('forward')", "Forward", "forward", "start of the forward pass",
@@ -72,6 +78,7 @@ class StepScreen(RunControls, Screen[None]):
     view: var[int] = var(0, init=False)                   # index into VIEWS
     log_scale: var[bool] = var(False, init=False)
     stage_text: var[str] = var("starting …", init=False)
+    too_small: var[bool] = var(False, init=False)         # the terminal cannot hold a step
 
     class Stage(Message):
         """The worker began a stage of computing `config`."""
@@ -97,13 +104,15 @@ class StepScreen(RunControls, Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Banner, step list beside (or above) the step's info, values and code, status."""
-        yield Banner(id="banner")
+        with VerticalScroll(id="banner-pane", can_focus=False):
+            yield Banner(id="banner")
         yield Static(id="too-small")
         yield Static(id="loading")
         with Horizontal(id="body"):
             with ScrollableContainer(id="steps-pane", can_focus=False):
                 yield StepList(id="steps")
             with Vertical(id="detail"):
+                yield StepStrip(id="strip")
                 yield StepInfo(id="info")
                 with ScrollableContainer(id="values-pane", can_focus=False):
                     yield ValuesView(id="values")
@@ -176,6 +185,7 @@ class StepScreen(RunControls, Screen[None]):
             return
         self.remove_class("-loading")
         self.query_one(StepList).show_steps(run.steps)
+        self.query_one(StepStrip).show_steps(run.steps)
         self.query_one(Banner).show(run.diagnostics)
         self.set_reactive(StepScreen.cursor, min(self.cursor, len(run.steps) - 1))
         self._show_step()
@@ -202,6 +212,7 @@ class StepScreen(RunControls, Screen[None]):
             return
         step = self.run.steps[self.cursor]
         self.query_one(StepList).highlight(self.cursor)
+        self.query_one(StepStrip).highlight(self.cursor)
         nodes = self.nodes.get(step.index, ())
         self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
         self.query_one(CodeView).show_line(step.line)
@@ -219,66 +230,43 @@ class StepScreen(RunControls, Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         """Say so instead of drawing a broken layout when the terminal is too small."""
         width, height = event.size
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(small, "-too-small")
+        self.too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        # Below WIDE the footer drops its padding, so that every key it shows still fits.
+        self.query_one(Footer).compact = width < WIDE
         self.query_one(ValuesView).refresh(layout=True)   # the grids are fitted to the pane
+        # The list was hidden while narrow: once it is laid out again, show the current row.
+        self.call_after_refresh(self.query_one(StepList).keep_in_view)
         self.query_one("#too-small", Static).update(
             f"The terminal is {width}×{height}; gradtui needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
+
+    def watch_too_small(self, too_small: bool) -> None:
+        """Hide the layout behind the message; keys and dialogs are refused meanwhile, and
+        one already open (help, a dialog, the palette) closes: it would be cut off."""
+        self.set_class(too_small, "-too-small")
+        self.refresh_bindings()
+        if too_small and self in self.app.screen_stack:
+            while self.app.screen is not self:
+                self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No key acts, and no dialog opens, while the terminal is too small (q still quits:
+        it is the app's action)."""
+        return not self.too_small
+
+    def action_help(self) -> None:
+        """Show every key, read from the bindings in force."""
+        from tui.screens.help import HelpScreen
+
+        bindings = [(self.app.get_key_display(active.binding), active.binding)
+                    for active in self.active_bindings.values()
+                    if (active.binding.id or "").startswith("gradtui.")]
+        self.app.push_screen(HelpScreen(bindings))
 
     @on(StepList.Chosen)
     def _chosen(self, message: StepList.Chosen) -> None:
         self.cursor = message.index
 
-    # --- actions -------------------------------------------------------------------------
-
-    def _goto(self, index: int) -> None:
-        if self.run is not None:
-            self.cursor = max(0, min(index, len(self.run.steps) - 1))
-
-    def action_step(self, delta: int) -> None:
-        """Move `delta` steps forward or back."""
-        self._goto(self.cursor + delta)
-
-    def action_go(self, index: int) -> None:
-        """Go to step `index`; -1 is the last."""
-        if self.run is not None:
-            self._goto(index % len(self.run.steps))
-
-    def action_phase(self, phase: str) -> None:
-        """Go to the first step of the forward or the backward pass."""
-        if self.run is not None:
-            self._goto(next(s.index for s in self.run.steps if s.phase == phase))
-
-    def action_jump_layer(self) -> None:
-        """Ask for a layer, then go to it."""
-        from tui.screens.number_dialog import NumberDialog
-
-        layers = self.config.layers
-        current = self.run.steps[self.cursor].layer if self.run else None
-        self.app.push_screen(NumberDialog(f"Go to layer (1..{layers}):", 1, layers, current),
-                             self.go_to_layer)
-
-    def go_to_layer(self, layer: int | None, phase: str | None = None) -> None:
-        """Go to z_k (forward) or delta_k (backward) of `layer`; the phase defaults to the
-        current one."""
-        if layer is None or self.run is None:
-            return
-        if phase is None:
-            phase = "backward" if self.run.steps[self.cursor].phase == "backward" else "forward"
-        tag = "z" if phase == "forward" else "delta"
-        for step in self.run.steps:
-            if step.tag == tag and step.layer == layer:
-                self.cursor = step.index
-                return
-
-    def action_cycle_view(self) -> None:
-        """Show the next of hand-written / autograd / difference."""
-        self.view = (self.view + 1) % len(VIEWS)
-
-    def action_toggle_log(self) -> None:
-        """Switch the colour scale between linear and log10 |value|."""
-        self.log_scale = not self.log_scale
 
 def _graph_nodes(run: Run) -> dict[int, tuple[NodeRecord, ...]]:
     """The numbered autograd graph boxes computing each step's quantity, by step index."""

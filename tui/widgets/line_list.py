@@ -43,7 +43,9 @@ class LineList(Widget):
             width = self.size.width
             self.refresh(*(Region(0, r, width, 1) for r in (old, row) if r is not None))
         parent = self.parent
-        if isinstance(parent, Widget) and parent.virtual_size.height >= len(self._lines):
+        if not isinstance(parent, Widget) or not parent.display:
+            return   # a hidden list (the step list when narrow) scrolls once it is shown
+        if parent.virtual_size.height >= len(self._lines):
             self.keep_in_view()
         else:   # the pane has not measured the rows yet: once it has
             self.call_after_refresh(self.keep_in_view)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widget import Widget
 
+from tui.agreement import state
+
 if TYPE_CHECKING:
     from backprop.config import RunConfig
     from backprop.run import Run
@@ -31,8 +33,11 @@ def status(run: Run, cursor: int, pending: RunConfig | None) -> Content:
     elif run.agree:
         verdict = (f"all {n} gradients agree", "$success")
     else:
-        bad = sum(not a.agree for a in run.comparison)
-        verdict = (f"{bad} of {n} gradients differ", "bold $error")
+        states = [state(a) for a in run.comparison]
+        differ, broken = states.count("differ"), states.count("not comparable")
+        words = [f"{differ} of {n} gradients differ"] if differ else []
+        words += [f"{broken} of {n} not comparable (inf/nan)"] if broken else []
+        verdict = (", ".join(words), "bold $error")
     parts: list = [(f"step {cursor + 1}/{len(run.steps)}", "bold"), " │ ",
                    f"L {significant(float(run.manual.loss))}", " │ ",
                    config_text(run.config), " │ ", verdict]

@@ -8,26 +8,34 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widget import Widget
 
+from tui.agreement import MARKS, state
+
 if TYPE_CHECKING:
     from backprop.graph import NodeRecord
     from backprop.steps import Step
 
 
 def verdict(step: Step) -> Content:
-    """Bit for bit? Agrees at N significant digits? The largest relative error."""
+    """Bit for bit? Agrees at N significant digits, differs, or not comparable (inf/nan)?
+    The largest relative error, over the entries finite in both."""
     a = step.agreement
+    total = max(1, step.manual.numel())
     parts: list = [("✓ bit-for-bit identical", "bold $success") if a.bitwise
                    else ("≠ not bit-for-bit identical", "bold $warning"), " · "]
-    if a.agree:
+    found = state(a)
+    mark, style = MARKS[found]
+    if found == "agree":
         parts.append((f"✓ agrees at {a.digits} sig. digits", "bold $success"))
+    elif found == "differ":
+        parts.append((f"{mark} {a.differ} of {total} differ at {a.digits} sig. digits", style))
     else:
-        total = max(1, step.manual.numel())
-        parts.append((f"✗ {a.differ} of {total} differ at {a.digits} sig. digits",
-                      "bold $error"))
-    error = "0" if a.max_rel_error == 0 else f"{a.max_rel_error:.1e}"
-    parts.append(f" · max rel error {error}")
-    if a.nonfinite:
-        parts.append((f" · {a.nonfinite} entries are inf or nan", "bold $error"))
+        parts.append((f"{mark} not comparable: {a.nonfinite} of {total} inf or nan", style))
+    if a.nonfinite < total:
+        error = "0" if a.max_rel_error == 0 else f"{a.max_rel_error:.1e}"
+        over = f" on {total - a.nonfinite} finite" if a.nonfinite else ""
+        parts.append(f" · max rel error {error}{over}")
+    if found == "differ" and a.nonfinite:
+        parts.append((f" · {a.nonfinite} of {total} inf or nan", style))
     return Content.assemble(*parts)
 
 

@@ -9,6 +9,7 @@ from textual import events
 from textual.content import Content
 from textual.message import Message
 
+from tui.agreement import MARKS, state
 from tui.widgets.line_list import LineList
 
 if TYPE_CHECKING:
@@ -17,13 +18,15 @@ if TYPE_CHECKING:
 ARROWS = {"forward": "→", "loss": "●", "backward": "←"}
 
 
-def step_label(step: Step, total: int) -> Content:
-    """`  3 → z_1`; a step whose passes disagree is marked with a red cross."""
-    mark = ("  ", "") if step.agreement.agree else (" ✗", "bold red")
+def step_label(step: Step, total: int, pad: bool = True) -> Content:
+    """`  3 → z_1  `: the index (right-aligned to `total` when `pad`), the phase, the symbol,
+    and the mark of a step whose passes differ (✗) or cannot be compared (?)."""
+    mark, style = MARKS[state(step.agreement)]
+    number = f"{step.index + 1:>{len(str(total)) if pad else 0}} "
     return Content.assemble(
-        (f"{step.index + 1:>{len(str(total))}} ", "dim"),
+        (number, "dim"),
         (ARROWS[step.phase] + " ", "dim" if step.phase != "loss" else "bold"),
-        step.symbol, mark)
+        step.symbol, (f" {mark}" if pad or mark.strip() else "", style))
 
 
 class StepList(LineList):

@@ -53,10 +53,15 @@ class ValuesView(Widget):
                 as_rows(step.manual), as_rows(step.autograd), step.tag == "mask", log)
         self._step, self._view, self._log = step, view, log
         lines = self._lines()
-        size = (max((line.cell_length for line in lines), default=0), len(lines))
+        size = (self._width(self._area().width), len(lines))
         # A new layout costs a reflow of the whole screen: only when the grid's size changes.
         self.refresh(layout=size != self._grid_size)
         self._grid_size = size
+
+    def _width(self, pane: int) -> int:
+        """The widest line, but at least the pane: a legend a few columns longer or shorter
+        must not change the size (each change costs a layout pass, and then another)."""
+        return max(pane, max((line.cell_length for line in self._lines()), default=0))
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -109,12 +114,13 @@ class ValuesView(Widget):
         scale = self._blocks[0].scale
         assert scale is not None
         cells = "" if self.arrangement.numbers else "colour only (too wide for numbers) · "
-        return Content.styled(f"{cells}blue < 0 < red · {scale.describe()} · l: "
+        nonfinite = " · magenta = inf/nan" if scale.nonfinite else ""
+        return Content.styled(f"{cells}blue < 0 < red{nonfinite} · {scale.describe()} · l: "
                               f"{'linear' if self._log else 'log'} scale", "dim")
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        """The widest line: a grid wider than the pane scrolls, it never wraps."""
-        return max((line.cell_length for line in self._lines()), default=0)
+        """The widest line, at least the pane: a grid wider than the pane scrolls."""
+        return self._width(container.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """One row per line."""
