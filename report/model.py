@@ -228,7 +228,7 @@ class Notes:
     grad_half: str                # its gradient, y_pred - y
     exact_zeros: int              # pre-activations exactly 0 in this run
     pre_activations: int
-    homework_agrees: bool         # the homework's code gives autograd's gradients here
+    homework_agrees: str          # its gradients against autograd's: a Compared.state
     homework_label_max: str       # max |dL/dW| with the code's label (output mask applied)
     dead_seed: int | None         # a seed whose output ReLU is off, for this K, d, init
     dead_z_out: str

@@ -67,7 +67,9 @@ def collect_notes(run: Run, companions: dict[str, Companion]) -> Notes:
     diff = trace.y_pred - problem.y
     homework = homework_pass(problem)
     reference = run.autograd.gradients()
-    agrees = all(compare(name, homework[name], reference[name]).agree for name in reference)
+    against = [compare(name, homework[name], reference[name]) for name in reference]
+    agrees = ("differ" if any(a.differ for a in against) else
+              "not comparable" if any(a.nonfinite for a in against) else "agree")
     # The label alone: the output mask applied, so a dead output stays all 0 as it should.
     coded = homework_pass(problem, code_label=True, output_mask=True)
     other_name, other = next((k, r) for k, r in companions.items() if k.startswith("init="))
@@ -108,4 +110,6 @@ def _max_abs(gradients: dict) -> float:
 
 def _size(value: float) -> str:
     """A largest |gradient| for the prose: 5 significant digits, or what it is instead."""
+    if value == 0:
+        return "0"
     return significant(value) if math.isfinite(value) else "inf or nan"
