@@ -165,3 +165,15 @@ def test_graph_labels_are_readable_on_one_page(default_built, default_layout, la
     assert "layers 37 down to 5" in large_built.report.graph.svg
     numbers = {n.number for n in large_built.report.graph.nodes if n.layer == 20}
     assert not any(f">#{number} " in large_built.report.graph.svg for number in numbers)
+
+
+def test_the_stylesheet_lets_a_too_long_line_of_numbers_stick_out() -> None:
+    """pre.numbers does not wrap, so a line too long for the page is caught, not hidden."""
+    from report.render import TEMPLATES
+
+    css = (TEMPLATES / "report.css").read_text("utf-8")
+    html = (f"<style>{css}</style><pre class='numbers'>" + "-1.2346e+123 " * 40
+            + "</pre>")
+    document = layout(html)
+    assert any("TextBox" in found for found in outside(document))
+    assert wrapped_number_lines(document) == []
