@@ -26,13 +26,13 @@ from backprop.problem import layer_sizes
 from backprop.record import versions
 from backprop.run import Run
 from report.commands import verdict
+from report.comparison import Compared
 from report.model import (
     MAX_BATCH_ROWS,
     MAX_COLS,
     MAX_HEAT,
     MAX_ROWS,
     Block,
-    Compared,
     Heat,
     Layer,
     Listing,

@@ -10,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from report.comparison import Compared
+
 MAX_COLS = 10          # values per shown row; wider tensors are cut to an excerpt
 MAX_ROWS = 10          # rows per shown matrix
 MAX_LAYERS = 12        # layers shown one by one; deeper networks show the first and last few
@@ -94,64 +96,6 @@ class Heat:
         top = ("all 0" if self.max_abs == 0 and not self.nonfinite else
                f"max {self.max_abs:.1e}" if self.max_abs else "others 0")
         return (top, f"{self.nonfinite} inf/nan") if self.nonfinite else (top,)
-
-
-@dataclass(frozen=True)
-class Compared:
-    """One row of the comparison table."""
-
-    name: str
-    shape: str                   # "10x10"
-    agree: bool                  # every entry a number with the same 5-digit form
-    differ: int
-    max_rel_error: str
-    bitwise: bool
-    nonfinite: int               # entries that are inf or nan in either pass
-    fd_status: str               # "agree", "differ" or "unresolved" (nothing could be judged)
-    fd_checked: int
-    fd_total: int
-    fd_kinks: int
-    fd_unresolved: int           # entries whose estimate is lost in rounding
-    fd_max_rel_error: str
-
-    @property
-    def layer(self) -> int:
-        """The layer of W_k or b_k."""
-        return int(self.name[1:])
-
-    @property
-    def state(self) -> str:
-        """"agree", "differ" (some 5-digit forms differ) or "not comparable" (inf/nan)."""
-        if self.differ:
-            return "differ"
-        return "not comparable" if self.nonfinite else "agree"
-
-    @property
-    def fd_resolved(self) -> int:
-        """Entries finite differences could judge: off a kink and not lost in rounding."""
-        return self.fd_checked - self.fd_kinks - self.fd_unresolved
-
-    @property
-    def fd_counts(self) -> str:
-        """"100 checked, 3 on a kink, 2 lost in rounding": what finite differences saw."""
-        parts = [f"{self.fd_checked}" + (f" of {self.fd_total}" if self.fd_checked < self.fd_total
-                                         else "") + " checked"]
-        if self.fd_kinks:
-            parts.append(f"{self.fd_kinks} on a kink")
-        if self.fd_unresolved:
-            parts.append(f"{self.fd_unresolved} lost in rounding")
-        return ", ".join(parts)
-
-    @property
-    def clean(self) -> bool:
-        """Agrees, bit for bit, and finite differences judged and agree: nothing to look at."""
-        return (self.state == "agree" and self.bitwise and self.fd_status == "agree"
-                and not self.fd_unresolved)
-
-    @property
-    def wrong(self) -> bool:
-        """A real disagreement: the passes differ, or finite differences contradict them."""
-        return self.state == "differ" or self.fd_status == "differ"
 
 
 @dataclass(frozen=True)

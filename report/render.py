@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from backprop.config import DEFAULT_SEED, RunConfig
-from report import figures, listing, mathsvg, summary, tables
+from report import comparison, figures, listing, mathsvg, tables
 from report.equations import catalog
 from report.graphview import first_of_each_kind, node_groups, node_kind
 from report.model import Report, omitted_layers, shown_layers
@@ -157,7 +157,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,
         "ref_text": ref_text,
         "equation": equation, "math": lambda tex: mathsvg.typeset(tex).html(),
-        "figures": figures, "tables": tables, "summary": summary, "listing": listing,
+        "figures": figures, "tables": tables, "comparison": comparison, "listing": listing,
         "svg_image": svg_image,
         "shown_layers": shown_layers(report.config["K"] + 1), "omitted_layers": omitted_layers,
         "renderer_versions": renderer_versions(), "default_seed": DEFAULT_SEED,
