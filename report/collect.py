@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from itertools import pairwise
 from pathlib import Path
 
+import torch
 from rich.text import Text
 
 from backprop import autograd
@@ -22,6 +23,7 @@ from backprop import steps as steps_module
 from backprop.compare import Agreement, significant
 from backprop.fd import ParamCheck
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
+from backprop.graph import Graph
 from backprop.problem import layer_sizes
 from backprop.record import versions
 from backprop.run import Run
@@ -47,7 +49,7 @@ from report.notes import Companion, collect_notes
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def collect(run: Run, graph: object, folder: Path, companions: dict) -> Report:
+def collect(run: Run, graph: Graph, folder: Path, companions: dict[str, Companion]) -> Report:
     """The Report for `run`: `graph` is backprop.graph's Graph of it, `folder` has its files."""
     from report.graphview import graph_view
 
@@ -180,7 +182,7 @@ def _scale(run: Run | Companion, label: str) -> Scale:
     return Scale(label, values, growth(run.autograd.z, run.config.K))
 
 
-def growth(z: tuple, hidden: int) -> float | None:
+def growth(z: tuple[torch.Tensor, ...], hidden: int) -> float | None:
     """How much max|z_k| grows per hidden layer: the geometric mean of its ratios.
 
     Only neighbouring hidden layers whose max|z| are both positive numbers count; the
