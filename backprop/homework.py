@@ -18,12 +18,15 @@ def homework_label(x: torch.Tensor) -> torch.Tensor:
     return x.pow(2).sum() / 2
 
 
-def homework_pass(problem: Problem, code_label: bool = False) -> dict[str, torch.Tensor]:
+def homework_pass(problem: Problem, code_label: bool = False,
+                  output_mask: bool = False) -> dict[str, torch.Tensor]:
     """dL/dW_k, dL/db_k as the homework's backprop code computes them (keyed W1, b1, ...).
 
     The forward pass is the network's; the backward loop is the homework's, translated
     to row vectors: no mask at the output layer, `b_grad[k][h_k <= 0] = 0` below it.
-    With `code_label` the label is the code's `/2` one rather than the formula's `/d`.
+    With `code_label` the label is the code's `/2` one rather than the formula's `/d`;
+    with `output_mask` the output's mask is applied too, so that only the label differs
+    from the true gradient (what the label alone changes, dead output or not).
     """
     W, b, x = problem.weights, problem.biases, problem.x
     y = homework_label(x) if code_label else problem.y
@@ -39,6 +42,8 @@ def homework_pass(problem: Problem, code_label: bool = False) -> dict[str, torch
             k = n - 1 - i
             if i == 0:
                 b_grad[k] = grad_y_pred                    # no output mask: the text's slip
+                if output_mask:
+                    b_grad[k] = torch.where(h[k + 1] <= 0, 0.0, b_grad[k])
             else:
                 b_grad[k] = b_grad[k + 1] @ W[k + 1].T
                 b_grad[k] = torch.where(h[k + 1] <= 0, 0.0, b_grad[k])  # b_grad[k][h <= 0] = 0

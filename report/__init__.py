@@ -1,0 +1,1 @@
+"""The report builder and the gradreport command line."""

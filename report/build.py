@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backprop.config import RunConfig
 from backprop.files import atomic_write
+
+if TYPE_CHECKING:  # torch, and the renderer's imports: not before they are needed
+    from backprop.graph import Graph
+    from backprop.run import Run
+    from report.model import Report
 
 HTML_FILE = "report.html"
 PDF_FILE = "report.pdf"
@@ -34,7 +40,7 @@ def prepare(config: RunConfig, pdf: bool) -> None:
         warm()
 
 
-def write_report(report, folder: Path, pdf: bool, stage: Stage) -> dict[str, Path]:
+def write_report(report: Report, folder: Path, pdf: bool, stage: Stage) -> dict[str, Path]:
     """Render `report` (a report.model.Report) to folder/report.html and maybe report.pdf."""
     from report.render import render_html
 
@@ -51,7 +57,7 @@ def write_report(report, folder: Path, pdf: bool, stage: Stage) -> dict[str, Pat
     return written
 
 
-def compute_report(run, folder: Path, stage: Stage, graph: object | None = None):
+def compute_report(run: Run, folder: Path, stage: Stage, graph: Graph | None = None) -> Report:
     """The Report of `run`, whose .dat files are in `folder`; computes the graph if not given."""
     from report.collect import collect
     from report.notes import companion_runs
@@ -63,7 +69,7 @@ def compute_report(run, folder: Path, stage: Stage, graph: object | None = None)
     return collect(run, graph, folder, companions)
 
 
-def graph_of(run, stage: Stage):
+def graph_of(run: Run, stage: Stage) -> Graph:
     """backprop.graph's Graph of the run's loss."""
     from backprop.graph import graph_of_run
 
@@ -75,12 +81,13 @@ class ReportJob:
     """A report being made: started before the run exists, finished once it does."""
 
     def __init__(self, config: RunConfig, folder: Path, pdf: bool) -> None:
+        """Start the worker now, if one can be forked; else the work waits for finish()."""
         from report.worker import Worker, can_fork
 
         self.config, self.folder, self.pdf = config, folder, pdf
         self.worker = Worker(config, folder, pdf) if can_fork() else None
 
-    def finish(self, run, stage: Stage, graph: object | None = None) -> dict[str, Path]:
+    def finish(self, run: Run, stage: Stage, graph: Graph | None = None) -> dict[str, Path]:
         """Collect the report of `run` here, render it in the worker (or here); the paths."""
         report = compute_report(run, self.folder, stage, graph)
         if self.worker is not None:

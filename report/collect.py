@@ -11,23 +11,30 @@ import math
 import os
 import time
 from datetime import datetime, timezone
+from itertools import pairwise
 from pathlib import Path
+
+import torch
+from rich.text import Text
 
 from backprop import autograd
 from backprop import problem as problem_module
 from backprop import steps as steps_module
-from backprop.compare import significant
+from backprop.compare import Agreement, significant
+from backprop.fd import ParamCheck
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
+from backprop.graph import Graph
 from backprop.problem import layer_sizes
 from backprop.record import versions
 from backprop.run import Run
+from report.commands import verdict
+from report.comparison import Compared
 from report.model import (
     MAX_BATCH_ROWS,
     MAX_COLS,
     MAX_HEAT,
     MAX_ROWS,
     Block,
-    Compared,
     Heat,
     Layer,
     Listing,
@@ -37,12 +44,12 @@ from report.model import (
     Worked,
     shown_layers,
 )
-from report.notes import collect_notes
+from report.notes import Companion, collect_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def collect(run: Run, graph: object, folder: Path, companions: dict) -> Report:
+def collect(run: Run, graph: Graph, folder: Path, companions: dict[str, Companion]) -> Report:
     """The Report for `run`: `graph` is backprop.graph's Graph of it, `folder` has its files."""
     from report.graphview import graph_view
 
@@ -75,7 +82,10 @@ def collect(run: Run, graph: object, folder: Path, companions: dict) -> Report:
                          for a, check in zip(run.comparison, run.fd.params, strict=True)),
         agree=run.agree,
         bitwise=run.bitwise,
+        verdict=Text.from_markup(verdict(run)).plain,
         fd_agree=run.fd.agree,
+        fd_resolved=run.fd.resolved,
+        fd_checked=run.fd.checked,
         fd_sampled=run.fd.sampled,
         fd_rtol=run.fd.rtol,
         worked=_worked(run),
@@ -84,7 +94,7 @@ def collect(run: Run, graph: object, folder: Path, companions: dict) -> Report:
         listings=listings(),
         dat=dat,
         sha256={name: sha256(text) for name, text in dat.items()},
-        graph=graph_view(graph),
+        graph=graph_view(graph, n),
         notes=collect_notes(run, companions),
         dat_same_blocks=_blocks(dat[AUTOGRAD_DAT]) == _blocks(dat[MANUAL_DAT]),
     )
@@ -161,18 +171,34 @@ def _heat(run: Run, k: int) -> Heat:
     finite = grad[grad.isfinite()]
     max_abs = float(finite.abs().max()) if finite.numel() else 0.0
     return Heat(k, (grad.shape[0], grad.shape[1]),
-                tuple(tuple(row) for row in corner.tolist()), max_abs)
+                tuple(tuple(row) for row in corner.tolist()), max_abs,
+                grad.numel() - finite.numel())
 
 
-def _scale(run, label: str) -> Scale:
-    """Max |dL/dW_k| per layer of a Run or a notes Companion (both have .autograd)."""
-    return Scale(label, tuple(float(g.double().abs().max()) for g in run.autograd.grad_W))
+def _scale(run: Run | Companion, label: str) -> Scale:
+    """Sizes per layer of a Run or a notes Companion (both have .autograd)."""
+    values = tuple(float(g.double().abs().max()) if bool(g.isfinite().all()) else math.inf
+                   for g in run.autograd.grad_W)
+    return Scale(label, values, growth(run.autograd.z, run.config.K))
 
 
-def _compared(a, check) -> Compared:
+def growth(z: tuple[torch.Tensor, ...], hidden: int) -> float | None:
+    """How much max|z_k| grows per hidden layer: the geometric mean of its ratios.
+
+    Only neighbouring hidden layers whose max|z| are both positive numbers count; the
+    output layer is left out, as its one unit is no maximum over d of them.
+    """
+    sizes = [float(t.double().abs().max()) for t in z[:hidden]]
+    logs = [math.log(b / a) for a, b in pairwise(sizes)
+            if 0 < a < math.inf and 0 < b < math.inf]
+    return math.exp(sum(logs) / len(logs)) if logs else None
+
+
+def _compared(a: Agreement, check: ParamCheck) -> Compared:
     return Compared(a.name, "×".join(map(str, a.shape)), a.agree, a.differ,
-                    _error(a.max_rel_error), a.bitwise, a.nonfinite, check.agree,
-                    check.checked, check.total, check.kinks, _error(check.max_rel_error))
+                    _error(a.max_rel_error), a.bitwise, a.nonfinite, check.status,
+                    check.checked, check.total, check.kinks, check.unresolved,
+                    _error(check.max_rel_error))
 
 
 def _error(value: float) -> str:

@@ -22,6 +22,7 @@ FONT = "DejaVu Sans, sans-serif"
 INK, MUTED, FAINT = "#222", "#777", "#ddd"
 ON, OFF = "#1f5fa8", "#ffffff"
 POSITIVE, NEGATIVE, ZERO = (190, 40, 40), (35, 85, 170), (241, 241, 238)
+NONFINITE, BROKEN = (0, 0, 0), "#a61b1b"   # an inf or nan cell; text saying there are some
 DECADES = 6          # heatmap intensity spans this many decades below the layer's largest
 MAX_UNITS = 16       # units drawn per layer in the network figure
 MAX_EDGES = 4000     # the network figure leaves edges out above this
@@ -97,8 +98,10 @@ def _heat_colour(value: float, top: float) -> tuple[int, int, int]:
     """Red for positive, blue for negative, shaded by log10 |value| below `top`."""
     if value == 0:
         return ZERO
-    if not math.isfinite(value) or top <= 0:
-        return (0, 0, 0)
+    if not math.isfinite(value):
+        return NONFINITE
+    if top <= 0:
+        return ZERO
     t = (math.log10(abs(value)) - (math.log10(top) - DECADES)) / DECADES
     t = min(max(t, 0.0), 1.0)
     base = POSITIVE if value > 0 else NEGATIVE
@@ -134,9 +137,11 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
     box = min(max(cells * 6.0, 40.0), 84.0)
     per_row = max(1, min(len(heats), int((width + 10) // (box + 10))))
     cell = box / cells
-    row_height = box + 20
+    lines = max(len(h.caption) for h in heats)
+    row_height = box + 13 + 7.5 * lines
     rows = math.ceil(len(heats) / per_row)
-    height = rows * row_height + 30
+    broken = any(h.nonfinite for h in heats)
+    height = rows * row_height + (38 if broken else 30)
     body: list[str] = []
     for index, heat in enumerate(heats):
         x0 = (index % per_row) * (box + 10)
@@ -151,8 +156,9 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
         body.append(f'<rect x="{x0:.2f}" y="{y0:.2f}" width="{shown_w:.2f}" '
                     f'height="{shown_h:.2f}" fill="none" stroke="#888" stroke-width="0.4"/>')
         body.append(_text(x0 + box / 2, y0 + box + 8, f"dL/dW{heat.layer}", 6.5))
-        top = "all 0" if heat.max_abs == 0 else f"max {heat.max_abs:.1e}"
-        body.append(_text(x0 + box / 2, y0 + box + 15.5, top, 5.5, fill=MUTED))
+        for i, line in enumerate(heat.caption):
+            colour = MUTED if i == 0 and line != "all inf/nan" else BROKEN
+            body.append(_text(x0 + box / 2, y0 + box + 15.5 + 7.5 * i, line, 5.5, fill=colour))
     y = rows * row_height + 6
     steps = 24
     ramp = [[_heat_colour(-(10 ** (-DECADES * s / (steps // 2 - 1))) if s < steps // 2 else
@@ -166,17 +172,29 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
     body.append(_text(width / 2, y + 17, f"colour: sign; shade: log10 |g| over the "
                                          f"{DECADES} decades below the layer's largest; "
                                          "pale grey: exactly 0", 6.5, fill=MUTED))
+    if broken:
+        body.append(f'<rect x="{width / 2 - 72:.1f}" y="{y + 21:.1f}" width="6" height="6" '
+                    f'fill="rgb{NONFINITE}"/>')
+        body.append(_text(width / 2 - 63, y + 26, "black: inf or nan (not a number to shade)",
+                          6.5, anchor="start", fill=MUTED))
     return _svg(width, height, body, "Heatmaps of dL/dW per layer")
 
 
 def magnitudes(scales: Sequence[Scale], width: float = 480, height: float = 200) -> str:
-    """Max |dL/dW_k| per layer on a log scale, one line per run; 0 sits on the floor."""
-    values = [v for s in scales for v in s.values if v > 0 and math.isfinite(v)]
+    """Max |dL/dW_k| per layer on a log scale, one line per run; 0 sits on the floor.
+
+    A layer whose gradient holds inf or nan has no place on any scale: it is a triangle
+    in a band above the plot, and the line breaks there.
+    """
+    values = [v for s in scales for v in s.values if 0 < v < math.inf]
     low = math.floor(math.log10(min(values))) if values else 0
     high = math.ceil(math.log10(max(values))) if values else 1
     high = max(high, low + 1)
+    every = _step(high - low, 10)   # decades labelled: a float64 run can span 150 of them
+    low, high = every * math.floor(low / every), every * math.ceil(high / every)
     n = max(len(s.values) for s in scales)
-    left, right, top, bottom = 44, 10, 10, 38
+    broken = any(s.overflowed for s in scales)
+    left, right, top, bottom = 44, 10, (22 if broken else 10), 38
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def px(k: int) -> float:
@@ -185,35 +203,73 @@ def magnitudes(scales: Sequence[Scale], width: float = 480, height: float = 200)
     def py(value: float) -> float:
         if value <= 0:
             return top + plot_h
-        if not math.isfinite(value):
-            return top
         return top + plot_h * (high - math.log10(value)) / (high - low)
 
     body: list[str] = []
-    for decade in range(low, high + 1):
+    for decade in range(low, high + 1, every):
         y = py(10.0 ** decade)
         body.append(f'<path d="M{left} {y:.1f}H{left + plot_w}" stroke="{FAINT}" '
                     'stroke-width="0.5"/>')
         body.append(_text(left - 4, y + 2.5, f"1e{decade:+03d}", 6.5, anchor="end", fill=MUTED))
-    ticks = range(1, n + 1) if n <= 20 else sorted({1, n, *range(5, n + 1, 5)})
-    for k in ticks:
+    if broken:
+        body.append(_text(left - 4, top - 8, "inf/nan", 6.5, anchor="end", fill=BROKEN))
+    for k in ticks(n):
         body.append(_text(px(k), top + plot_h + 10, str(k), 6.5, fill=MUTED))
     body.append(_text(left + plot_w / 2, top + plot_h + 20, "layer k", 7, fill=MUTED))
     colours = (ON, "#c0392b", "#2e7d32")
+    legend_x = left + 10
     for index, scale in enumerate(scales):
         colour = colours[index % len(colours)]
-        points = [(px(k), py(v)) for k, v in enumerate(scale.values, start=1)]
-        path = "".join(("M" if i == 0 else "L") + f"{x:.1f} {y:.1f}"
-                       for i, (x, y) in enumerate(points))
         dash = "" if index == 0 else ' stroke-dasharray="3 2"'
-        body.append(f'<path d="{path}" stroke="{colour}" stroke-width="1.2" fill="none"{dash}/>')
-        for (x, y), v in zip(points, scale.values, strict=True):
-            fill = "#fff" if v <= 0 else colour
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="{fill}" '
-                        f'stroke="{colour}" stroke-width="0.8"/>')
-        lx = left + 10 + index * 170
-        body.append(f'<path d="M{lx} {height - 6}h16" stroke="{colour}" stroke-width="1.2"{dash}/>')
-        body.append(_text(lx + 20, height - 3.5, scale.label, 7, anchor="start"))
+        path, pen = [], "M"
+        for k, v in enumerate(scale.values, start=1):
+            if v == math.inf:
+                pen = "M"   # the line breaks where there is no number
+                continue
+            path.append(f"{pen}{px(k):.1f} {py(v):.1f}")
+            pen = "L"
+        body.append(f'<path d="{"".join(path)}" stroke="{colour}" stroke-width="1.2" '
+                    f'fill="none"{dash}/>')
+        for k, v in enumerate(scale.values, start=1):
+            if v == math.inf:
+                body.append(_triangle(px(k), top - 10 + 3 * index, colour))
+            else:
+                fill = "#fff" if v <= 0 else colour
+                body.append(f'<circle cx="{px(k):.1f}" cy="{py(v):.1f}" r="2" fill="{fill}" '
+                            f'stroke="{colour}" stroke-width="0.8"/>')
+        body.append(f'<path d="M{legend_x} {height - 6}h16" stroke="{colour}" '
+                    f'stroke-width="1.2"{dash}/>')
+        body.append(_text(legend_x + 20, height - 3.5, scale.label, 7, anchor="start"))
+        legend_x += 150
+    if broken:
+        body.append(_triangle(legend_x + 8, height - 8, INK))
+        body.append(_text(legend_x + 16, height - 3.5, "inf or nan: off the scale", 7,
+                          anchor="start"))
     body.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
                 'stroke="#999" stroke-width="0.5"/>')
     return _svg(width, height, body, "Largest |dL/dW| per layer, log scale")
+
+
+def _triangle(x: float, y: float, colour: str) -> str:
+    """A small upward triangle centred on (x, y): a value above every scale."""
+    return (f'<path d="M{x:.1f} {y - 2.6:.1f}L{x + 2.6:.1f} {y + 2:.1f}L{x - 2.6:.1f} '
+            f'{y + 2:.1f}Z" fill="{colour}"/>')
+
+
+def _step(span: int, most: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, ... that cuts `span` into at most `most` steps."""
+    step = 1
+    while span / step > most:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return step
+
+
+def ticks(n: int, most: int = 16) -> list[int]:
+    """The layers labelled on an axis of n: 1, n and round numbers, never two too close.
+
+    The step is 1, 2, 5, 10, 20, ... whichever keeps at most `most` labels; a round
+    number within 0.6 steps of 1 or n gives way to it.
+    """
+    step = _step(n, most)
+    inner = [k for k in range(step, n, step) if k - 1 >= 0.6 * step and n - k >= 0.6 * step]
+    return sorted({1, *inner, n})

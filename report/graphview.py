@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from report.graphexcerpt import excerpt_dot
 from report.model import GraphNode, GraphView, omitted_layers, shown_layers
 
+if TYPE_CHECKING:  # imports torch
+    from backprop.graph import Graph, SavedValue
 
-def graph_view(graph) -> GraphView:
-    """The nodes, drawing and note of backprop.graph's `graph`."""
+
+def graph_view(graph: Graph, n: int | None = None) -> GraphView:
+    """The nodes, drawing and note of backprop.graph's `graph` of a network of n layers.
+
+    A network too deep to draw legibly on one page gets an excerpt of its drawing
+    (report.graphexcerpt); n=None draws the graph whole.
+    """
     nodes = tuple(
         GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
                   tuple(node.outputs), tuple(_saved(s) for s in node.saved if s.shape is not None),
@@ -14,24 +24,33 @@ def graph_view(graph) -> GraphView:
                   node.formula, tuple(tuple(step) for step in node.steps))
         for node in graph.nodes)
     backward = sum(node.kind in ("backward", "accumulate") for node in nodes)
-    return GraphView(nodes, graph.svg, graph.note if graph.svg is None else None, backward)
+    svg, excerpt = graph.svg, None
+    if svg is not None and n is not None:
+        drawn = [node.layer for node in nodes if node.kind != "saved"]
+        dot = excerpt_dot(graph.dot, drawn, n)
+        if dot is not None:
+            from backprop.graph.draw import render_svg
+
+            svg, excerpt = render_svg(dot) or svg, omitted_layers(n)
+    return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt)
 
 
-def _saved(saved: object) -> str:
+def _saved(saved: SavedValue) -> str:
     """`mat2 = W3 (10×10)`: a saved value's name, meaning and shape."""
     shape = "" if saved.shape is None else f" ({'×'.join(map(str, saved.shape)) or 'scalar'})"
     return f"{saved.name} = {saved.meaning}{shape}"
 
 
-def first_of_each_kind(view: GraphView) -> list[GraphNode]:
-    """The first box of each label and kind, in number order: one to explain in full."""
-    seen: set[tuple[str, str]] = set()
-    found = []
+def node_kind(node: GraphNode) -> tuple[str, str]:
+    """What makes two boxes the same kind: their kind and label (a leaf's letter, W or b)."""
+    return node.kind, node.label[:1] if node.kind == "leaf" else node.label
+
+
+def first_of_each_kind(view: GraphView) -> dict[tuple[str, str], GraphNode]:
+    """The first box of each kind, in number order: the one explained in full."""
+    found: dict[tuple[str, str], GraphNode] = {}
     for node in view.nodes:
-        key = (node.kind, node.label if node.kind not in ("leaf",) else node.label[:1])
-        if key not in seen:
-            seen.add(key)
-            found.append(node)
+        found.setdefault(node_kind(node), node)
     return found
 
 

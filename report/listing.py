@@ -35,7 +35,7 @@ def css() -> str:
     return CSS
 
 
-def _css_class(token_type) -> str | None:
+def _css_class(token_type: tuple[str, ...]) -> str | None:
     parts = tuple(token_type)
     for length in (2, 1):
         if parts[:length] in _CLASSES:

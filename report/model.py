@@ -6,8 +6,11 @@ so it can run in a process that never imports torch (see `report.worker`).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+from report.comparison import Compared
 
 MAX_COLS = 10          # values per shown row; wider tensors are cut to an excerpt
 MAX_ROWS = 10          # rows per shown matrix
@@ -81,35 +84,18 @@ class Heat:
     layer: int
     shape: tuple[int, int]
     values: tuple[tuple[float, ...], ...]
-    max_abs: float
-
-
-@dataclass(frozen=True)
-class Compared:
-    """One row of the comparison table."""
-
-    name: str
-    shape: str                   # "10x10"
-    agree: bool
-    differ: int
-    max_rel_error: str
-    bitwise: bool
-    nonfinite: int
-    fd_agree: bool
-    fd_checked: int
-    fd_total: int
-    fd_kinks: int
-    fd_max_rel_error: str
+    max_abs: float               # over the finite entries of the whole tensor (0.0 if none)
+    nonfinite: int = 0           # entries of the whole tensor that are inf or nan
 
     @property
-    def layer(self) -> int:
-        """The layer of W_k or b_k."""
-        return int(self.name[1:])
-
-    @property
-    def clean(self) -> bool:
-        """Agrees, bit for bit, and finite differences agree: nothing to look at."""
-        return self.agree and self.bitwise and self.fd_agree and not self.nonfinite
+    def caption(self) -> tuple[str, ...]:
+        """The lines under the grid: its largest |entry|, and how many are not numbers."""
+        total = self.shape[0] * self.shape[1]
+        if self.nonfinite == total:
+            return ("all inf/nan",)
+        top = ("all 0" if self.max_abs == 0 and not self.nonfinite else
+               f"max {self.max_abs:.1e}" if self.max_abs else "others 0")
+        return (top, f"{self.nonfinite} inf/nan") if self.nonfinite else (top,)
 
 
 @dataclass(frozen=True)
@@ -142,6 +128,7 @@ class GraphView:
     svg: str | None
     note: str | None             # why there is no drawing: what to install
     backward_nodes: int          # autograd's own nodes (not leaves, not the output box)
+    excerpt: tuple[int, int] | None = None   # layers left out of the drawing, if any
 
 
 @dataclass(frozen=True)
@@ -185,24 +172,55 @@ class Notes:
     grad_half: str                # its gradient, y_pred - y
     exact_zeros: int              # pre-activations exactly 0 in this run
     pre_activations: int
-    homework_agrees: bool         # the homework's code gives autograd's gradients here
-    homework_label_max: str       # max |dL/dW| with the code's label
+    homework_agrees: str          # its gradients against autograd's: a Compared.state
+    homework_label_max: str       # max |dL/dW| with the code's label (output mask applied)
     dead_seed: int | None         # a seed whose output ReLU is off, for this K, d, init
     dead_z_out: str
     dead_autograd_max: str        # max |gradient| autograd gives there (0)
     dead_homework_max: str        # ... and what the homework's code gives
     other_init: str               # the companion run's init
-    other_max: str                # its max |dL/dW|
+    other_max: str                # its max |dL/dW| ("inf or nan" if it overflowed)
     this_max: str
+    other_max_value: float        # the same two as numbers, for the prose to branch on
+    this_max_value: float
     params: int
+
+    @property
+    def this_kind(self) -> str:
+        """This run's largest |gradient|: "zero", "overflow" or "number"."""
+        return _kind(self.this_max_value)
+
+    @property
+    def other_kind(self) -> str:
+        """The other init's largest |gradient|: "zero", "overflow" or "number"."""
+        return _kind(self.other_max_value)
+
+
+def _kind(value: float) -> str:
+    return "zero" if value == 0 else ("number" if math.isfinite(value) else "overflow")
 
 
 @dataclass(frozen=True)
 class Scale:
-    """Max |dL/dW_k| per layer, for the log-scale chart (0.0 where a layer's is all 0)."""
+    """One run's sizes per layer: max |dL/dW_k| for the log-scale chart, and the growth.
+
+    A value is 0.0 where the layer's gradient is all 0, and inf where it holds inf or nan.
+    """
 
     label: str
     values: tuple[float, ...]
+    growth: float | None = None  # geometric mean of max|z_k| / max|z_{k-1}|, hidden layers
+
+    @property
+    def overflowed(self) -> bool:
+        """True when some layer's gradient holds inf or nan."""
+        return math.inf in self.values
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """The smallest and largest value that is a positive number, or None."""
+        finite = [v for v in self.values if 0 < v < math.inf]
+        return (min(finite), max(finite)) if finite else None
 
 
 @dataclass(frozen=True)
@@ -228,7 +246,10 @@ class Report:
     comparison: tuple[Compared, ...]
     agree: bool
     bitwise: bool
-    fd_agree: bool
+    verdict: str                   # the command line's verdict, word for word
+    fd_agree: bool                 # no entry that could be judged disagrees
+    fd_resolved: int               # entries finite differences could judge ...
+    fd_checked: int                # ... of those checked
     fd_sampled: bool
     fd_rtol: float
     worked: Worked

@@ -5,6 +5,7 @@ companion runs of neighbouring configs (the other init; a seed whose output ReLU
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from backprop.autograd import reference_pass
@@ -66,11 +67,15 @@ def collect_notes(run: Run, companions: dict[str, Companion]) -> Notes:
     diff = trace.y_pred - problem.y
     homework = homework_pass(problem)
     reference = run.autograd.gradients()
-    agrees = all(compare(name, homework[name], reference[name]).agree for name in reference)
-    coded = homework_pass(problem, code_label=True)
+    against = [compare(name, homework[name], reference[name]) for name in reference]
+    agrees = ("differ" if any(a.differ for a in against) else
+              "not comparable" if any(a.nonfinite for a in against) else "agree")
+    # The label alone: the output mask applied, so a dead output stays all 0 as it should.
+    coded = homework_pass(problem, code_label=True, output_mask=True)
     other_name, other = next((k, r) for k, r in companions.items() if k.startswith("init="))
     dead = companions.get("dead")
     dead_max = _max_abs(dead.autograd.gradients()) if dead else 0.0
+    this_max, other_max = _max_abs(reference), _max_abs(other.autograd.gradients())
     dead_homework = _max_abs(homework_pass(dead.problem)) if dead else 0.0
     zs = trace.z
     return Notes(
@@ -82,17 +87,29 @@ def collect_notes(run: Run, companions: dict[str, Companion]) -> Notes:
         exact_zeros=sum(int((z == 0).sum()) for z in zs),
         pre_activations=sum(z.numel() for z in zs),
         homework_agrees=agrees,
-        homework_label_max=significant(_max_abs(coded)),
+        homework_label_max=_size(_max_abs(coded)),
         dead_seed=dead.config.seed if dead else None,
         dead_z_out=significant(float(dead.autograd.z[-1][0, 0])) if dead else "",
-        dead_autograd_max=significant(dead_max),
-        dead_homework_max=significant(dead_homework),
+        dead_autograd_max=_size(dead_max),
+        dead_homework_max=_size(dead_homework),
         other_init=other_name.removeprefix("init="),
-        other_max=significant(_max_abs(other.autograd.gradients())),
-        this_max=significant(_max_abs(run.autograd.gradients())),
+        other_max=_size(other_max),
+        this_max=_size(this_max),
+        other_max_value=other_max,
+        this_max_value=this_max,
         params=sum(p.numel() for p in (*problem.weights, *problem.biases)),
     )
 
 
 def _max_abs(gradients: dict) -> float:
+    """The largest |entry| of all the gradients; inf when any entry is inf or nan."""
+    if not all(bool(g.isfinite().all()) for g in gradients.values()):
+        return math.inf
     return max(float(g.double().abs().max()) for g in gradients.values())
+
+
+def _size(value: float) -> str:
+    """A largest |gradient| for the prose: 5 significant digits, or what it is instead."""
+    if value == 0:
+        return "0"
+    return significant(value) if math.isfinite(value) else "inf or nan"

@@ -12,12 +12,14 @@ class Stages:
     """Call with a stage's name as it begins; `close()` after the last one."""
 
     def __init__(self, console: Console) -> None:
+        """Stages shown on `console` (a quiet one shows nothing)."""
         self.console = console
         self.current: str | None = None
         self.started = 0.0
         self.status = None
 
     def __call__(self, name: str) -> None:
+        """Stage `name` begins: the one before it is done (ticked, with its time)."""
         self._finish()
         self.current, self.started = name, time.perf_counter()
         if self.console.quiet:

@@ -14,14 +14,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 from backprop.config import DEFAULT_SEED, RunConfig
-from report import figures, listing, mathsvg, tables
+from report import comparison, figures, listing, mathsvg, tables
 from report.equations import catalog
-from report.graphview import first_of_each_kind, node_groups
+from report.graphview import first_of_each_kind, node_groups, node_kind
 from report.model import Report, omitted_layers, shown_layers
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TITLE = "Backpropagation, by autograd and by hand"
@@ -86,7 +90,7 @@ class Numbering:
 
 
 @cache
-def environment():
+def environment() -> jinja2.Environment:
     """The Jinja2 environment: templates/, autoescaping on, undefined names are errors."""
     import jinja2
 
@@ -153,11 +157,12 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,
         "ref_text": ref_text,
         "equation": equation, "math": lambda tex: mathsvg.typeset(tex).html(),
-        "figures": figures, "tables": tables, "listing": listing, "svg_image": svg_image,
+        "figures": figures, "tables": tables, "comparison": comparison, "listing": listing,
+        "svg_image": svg_image,
         "shown_layers": shown_layers(report.config["K"] + 1), "omitted_layers": omitted_layers,
         "renderer_versions": renderer_versions(), "default_seed": DEFAULT_SEED,
         "lines_by_tag": lines_by_tag, "step_equation": STEP_EQUATION,
-        "node_groups": node_groups, "node_kinds": first_of_each_kind,
+        "node_groups": node_groups, "node_kinds": first_of_each_kind, "node_kind": node_kind,
     }
     html = environment().get_template("report.html.j2").render(context)
     return numbering.resolve(html)

@@ -15,10 +15,15 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
+
+if TYPE_CHECKING:
+    from report.model import Report
 
 
 class RenderError(UserError):
@@ -34,6 +39,7 @@ class Worker:
     """The background renderer for one report."""
 
     def __init__(self, config: RunConfig, folder: Path, pdf: bool) -> None:
+        """Fork the worker: it imports and warms up the renderer while this process goes on."""
         context = multiprocessing.get_context("fork")
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve,
@@ -43,7 +49,7 @@ class Worker:
         child.close()
         self.finished = False
 
-    def render(self, report, stage: Callable[[str], None]) -> dict[str, Path]:
+    def render(self, report: Report, stage: Callable[[str], None]) -> dict[str, Path]:
         """Send `report`, pass on the stages as they begin, and return the files written."""
         self.connection.send(report)
         while True:
@@ -70,7 +76,8 @@ class Worker:
         self.process.join()
 
 
-def _serve(connection, parent_end, config: RunConfig, folder: Path, pdf: bool) -> None:
+def _serve(connection: Connection, parent_end: Connection, config: RunConfig, folder: Path,
+           pdf: bool) -> None:
     from report.build import prepare, write_report
 
     parent_end.close()   # else the parent closing its end would never reach us as EOF

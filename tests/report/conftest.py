@@ -44,7 +44,7 @@ def gradreport(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
                           capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(name="build_in_process")
+@pytest.fixture(name="build_in_process", scope="session")
 def _build_in_process():
     """build_in_process(config, folder) -> Built, for tests that need a build of their own."""
     return build_in_process

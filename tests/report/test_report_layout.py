@@ -74,8 +74,9 @@ def test_large_network_tables_are_cut_to_excerpts(large_built) -> None:
     assert "layers 5–37 left out" in html
     assert "rows 1–10, columns 1–10" in html
     assert "torch_autograd.dat" in html
-    # The first layers' blocks are shown, a middle layer's is not.
-    assert 'id="appendix-W1"' in html and 'id="appendix-W20"' not in html
+    # The first layers' blocks are shown (layer 1 in chapter 6), a middle layer's is not.
+    assert 'id="values-W1"' in html and 'id="appendix-W2"' in html
+    assert 'id="appendix-W20"' not in html
     # Long tables: the layers, the comparison and the graph's boxes are excerpts too.
     assert "layers 5–37: hidden, 32 × 32 each" in html
     assert "dL/dW5 … dL/db37: 66 gradients" in html
@@ -92,3 +93,87 @@ def test_layout_logs_no_warning(default_built, caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         layout(default_built.html)
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def wrapped_number_lines(document) -> list[str]:
+    """pre.numbers blocks laid out on more lines than their text has: a line wrapped."""
+    from weasyprint.formatting_structure.boxes import BlockBox, LineBox
+
+    laid: dict[int, list] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if (isinstance(box, BlockBox) and box.element_tag == "pre"
+                    and "numbers" in (element.get("class") or "")):
+                lines = sum(isinstance(child, LineBox) for child in box.children)
+                laid.setdefault(id(element), [element, 0])[1] += lines
+    found = []
+    for element, lines in laid.values():
+        text = "".join(element.itertext()).rstrip("\n")
+        if lines != text.count("\n") + 1:
+            found.append(f"{lines} lines for {text.count(chr(10)) + 1}: {text[:60]!r}")
+    return found
+
+
+def test_no_line_of_numbers_wraps(default_layout, large_layout) -> None:
+    assert wrapped_number_lines(default_layout) == []
+    assert wrapped_number_lines(large_layout) == []
+
+
+def test_the_wrap_check_finds_a_wrapped_line() -> None:
+    html = ('<style>@page { size: A4; margin: 20mm } pre { white-space: pre-wrap }</style>'
+            '<pre class="numbers">' + "1.0000e+00 " * 60 + "\nshort</pre>")
+    assert wrapped_number_lines(layout(html))
+
+
+def test_three_digit_exponents_fit_without_wrapping(default_built) -> None:
+    """float64 values reach -1.2346e+123: columns widen, the font shrinks, nothing wraps."""
+    import dataclasses
+
+    from report.render import render_html
+
+    def huge(rows):
+        return tuple(tuple("-1.2346e+123" for _ in row) for row in rows)
+
+    report = default_built.report
+    blocks = tuple(dataclasses.replace(b, autograd=huge(b.autograd), manual=huge(b.manual))
+                   for b in report.blocks)
+    layers = tuple(dataclasses.replace(layer, z=tuple("-9.8765e+200" for _ in layer.z))
+                   for layer in report.layers)
+    document = layout(render_html(dataclasses.replace(report, blocks=blocks, layers=layers)))
+    assert wrapped_number_lines(document) == []
+    assert outside(document) == []
+
+
+def graph_label_points(document, svg: str) -> float:
+    """The size in pt at which the graph figure's box labels are printed."""
+    import re
+
+    drawn = next(box for page in document.pages for box in page._page_box.descendants()
+                 if getattr(box, "element", None) is not None
+                 and box.element.get("class") == "graph")
+    natural = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+    font = float(re.search(r'font-size="([\d.]+)"', svg).group(1))
+    return font * drawn.width * 0.75 / natural       # CSS px are 0.75 pt
+
+
+def test_graph_labels_are_readable_on_one_page(default_built, default_layout, large_built,
+                                               large_layout) -> None:
+    for built, document in ((default_built, default_layout), (large_built, large_layout)):
+        assert graph_label_points(document, built.report.graph.svg) >= 6.5
+    # The deep network's figure is an excerpt: the middle layers are one ⋮ box.
+    assert "layers 37 down to 5" in large_built.report.graph.svg
+    numbers = {n.number for n in large_built.report.graph.nodes if n.layer == 20}
+    assert not any(f">#{number} " in large_built.report.graph.svg for number in numbers)
+
+
+def test_the_stylesheet_lets_a_too_long_line_of_numbers_stick_out() -> None:
+    """pre.numbers does not wrap, so a line too long for the page is caught, not hidden."""
+    from report.render import TEMPLATES
+
+    css = (TEMPLATES / "report.css").read_text("utf-8")
+    html = (f"<style>{css}</style><pre class='numbers'>" + "-1.2346e+123 " * 40
+            + "</pre>")
+    document = layout(html)
+    assert any("TextBox" in found for found in outside(document))
+    assert wrapped_number_lines(document) == []
