@@ -19,7 +19,7 @@ class Compared:
     max_rel_error: str
     bitwise: bool
     nonfinite: int               # entries that are inf or nan in either pass
-    fd_status: str               # "agree", "differ" or "unresolved" (nothing could be judged)
+    fd_status: str               # "agree", "differ" or "unresolved" (some entries not judged)
     fd_checked: int
     fd_total: int
     fd_kinks: int
@@ -99,7 +99,8 @@ def _passes(rows: list[Compared]) -> str:
 
 
 def _finite_differences(rows: list[Compared]) -> str:
-    words = {"agree": "agree on", "unresolved": "could not judge", "differ": "disagree on"}
+    words = {"agree": "agree on", "unresolved": "could not judge every entry of",
+             "differ": "disagree on"}
     counts = [(sum(c.fd_status == s for c in rows), w) for s, w in words.items()]
     if counts[0][0] == len(rows):
         return "finite differences agree on all"

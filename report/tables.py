@@ -41,7 +41,7 @@ def _cells(values: Sequence[str], width: int, flags: Sequence[bool] = (),
 def gradient_pair(block: Block) -> Markup:
     """dL/dP row by row, autograd's line above the hand-written one; differences in red."""
     width = _width(*block.autograd, *block.manual)
-    label = 13
+    label = 14         # "i=10 autograd " : a value never touches its label
     head = " " * label + " ".join(f"{f'j={j}':>{width}}" for j in
                                   range(1, len(block.autograd[0]) + 1))
     lines = [escape(head)]
@@ -71,6 +71,7 @@ def forward_layer(layer: Layer) -> Markup:
 def named_rows(rows: Sequence[tuple[str, Sequence[str]]], pad: int = 6) -> Markup:
     """Named rows of values, one line each, in columns shared by all of them."""
     width = _width(*(values for _, values in rows))
+    pad = max(pad, *(len(name) + 1 for name, _ in rows))
     return Markup("\n".join(escape(f"{name:<{pad}}") + _cells(values, width)
                             for name, values in rows))
 

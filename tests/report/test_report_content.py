@@ -98,8 +98,9 @@ def test_entries_lost_in_rounding_are_never_said_to_agree(build) -> None:
     assert listed
     for name in listed:
         c = rows[name]
-        assert shown[name][6] == (f"could not judge: {c.fd_checked} checked, "
-                                  f"{c.fd_unresolved} lost in rounding"), name
+        counts = f"{c.fd_checked} checked, {c.fd_unresolved} lost in rounding"
+        judged = f"yes on {c.fd_resolved}/{c.fd_resolved + c.fd_unresolved}, "
+        assert shown[name][6] == (judged if c.fd_resolved else "could not judge: ") + counts
     for c in rows.values():
         if c.fd_status == "agree" and c.fd_unresolved and c.name in shown:
             assert shown[c.name][6].startswith("yes, ")
@@ -162,7 +163,7 @@ def test_omitted_layers_row_counts_what_it_stands_for(overflow) -> None:
     unjudged = sum(c.fd_status == "unresolved" for c in middle)
     assert f"{len(middle)} gradients; {agree} agree at 5 significant digits, {broken} are " \
            f"not comparable (inf/nan), all are bit-for-bit identical" in row
-    assert f"could not judge {unjudged}" in row
+    assert f"could not judge every entry of {unjudged}" in row
     assert "agreeing bit for bit, with finite differences agreeing" not in row
 
 

@@ -58,6 +58,27 @@ def test_shown_layers_cut_deep_networks() -> None:
     assert shown_layers(41) == [1, 2, 3, 4, None, 38, 39, 40, 41]
 
 
+@pytest.mark.parametrize("values", [["7.8825e+07"], ["-1.0e+00", "2.5e-01"],
+                                    ["1.2346e+123", "-1.2346e+123"]])
+def test_gradient_values_never_touch_their_label_or_each_other(values) -> None:
+    rows = [values] * 10
+    block = SimpleNamespace(autograd=rows, manual=rows, differ=[[False] * len(values)] * 10)
+    lines = htmllib.unescape(str(tables.gradient_pair(block))).split("\n")
+    head, first, second = lines[0].split(), lines[1].split(), lines[2].split()
+    assert head == [f"j={j}" for j in range(1, len(values) + 1)]
+    assert first == ["i=1", "autograd", *values] and second == ["by", "hand", *values]
+    assert lines[-2].split() == ["i=10", "autograd", *values]
+    ends = {len(line) for line in lines}           # columns line up under their heads
+    assert len(ends) == 1
+
+
+def test_a_long_row_name_never_touches_its_values() -> None:
+    rows = tables.indexed("x", [["1.0000e+00", "2.0000e+00"]] * 256)
+    lines = str(tables.named_rows(rows)).split("\n")
+    assert lines[-1].split() == ["x[256]", "1.0000e+00", "2.0000e+00"]
+    assert len({len(line) for line in lines}) == 1
+
+
 def test_png_tile_is_a_valid_png_of_the_right_size() -> None:
     data = figures.png([[(255, 0, 0), (0, 0, 255)]], 3)
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
