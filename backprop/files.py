@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the run module imports torch; this one must not
 AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
 RUN_JSON = "run.json"
+GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
 
 
 class OutputError(UserError):
@@ -54,6 +56,36 @@ def output_folder(folder: str | Path) -> Iterator[Path]:
             except OSError:  # not empty (files were written) or not ours to remove
                 break
         raise
+
+
+@contextmanager
+def staging(folder: Path, owned: Iterable[str]) -> Iterator[Path]:
+    """A hidden folder in `folder` for one command's files, so `folder` holds a whole set.
+
+    On success the files move into `folder` (a rename each: it needs no space) and any
+    file of `owned` the command did not write this time is removed, so no file is left
+    from an older run; on failure or Ctrl-C the staged files are removed and `folder` is
+    as it was.
+    """
+    try:
+        stage = Path(tempfile.mkdtemp(dir=folder, prefix=".gradreport-"))
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write to {folder}: {reason.lower()}.") from None
+    try:
+        yield stage
+        written = {path.name for path in stage.iterdir()}
+        for name in set(owned) - written:
+            (Path(folder) / name).unlink(missing_ok=True)
+        for name in sorted(written):
+            try:
+                os.replace(stage / name, Path(folder) / name)
+            except OSError as err:  # a folder of that name, say
+                reason = err.strerror or str(err)
+                raise OutputError(f"cannot write {Path(folder) / name}: {reason.lower()}.") \
+                    from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def atomic_write(path: str | Path, data: str | bytes) -> None:

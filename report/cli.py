@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as err:
         return _fail(str(err))
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        _fail("interrupted")
+        return 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

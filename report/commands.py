@@ -17,12 +17,20 @@ if TYPE_CHECKING:  # imports torch; the command line must not before its options
     from backprop.run import Run
 
 
+def _build_files() -> tuple[str, ...]:
+    from backprop.files import AUTOGRAD_DAT, GRAPH_FILES, MANUAL_DAT, RUN_JSON
+    from report.build import HTML_FILE, PDF_FILE
+
+    return (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON, *GRAPH_FILES, HTML_FILE, PDF_FILE)
+
+
 def build(config: RunConfig, args: argparse.Namespace) -> int:
     """Compute the run for `config`, write its files and report to --out; print a summary."""
-    from backprop.files import output_folder
+    from backprop.files import output_folder, staging
 
-    with output_folder(args.out) as out:  # an unwritable folder fails before any work
-        run, written = _build(config, out, args)
+    with output_folder(args.out) as out, staging(out, _build_files()) as stage:
+        run, written = _build(config, stage, args)  # into `out` together once all are made
+    written = {name: out / name for name in written}
 
     console = Console(highlight=False)
     console.print(summary_table(run))
@@ -35,7 +43,7 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
 
 
 def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run, dict]:
-    """The run, its files written to `out`, and the report beside them."""
+    """The run, its files written to `out`, and the report beside them; the names written."""
     from report.build import start_report
     from report.progress import Stages
 
@@ -53,9 +61,12 @@ def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run,
         written = write_run_files(run, out)
         written.update(write_run_graph(run, out, graph))
         written |= report.finish(run, stage=stages, graph=graph)
-    finally:
+    except BaseException:
         report.close()
-        stages.close()
+        stages.close(done=False)  # the stage that failed gets no tick
+        raise
+    report.close()
+    stages.close()
     return run, written
 
 

@@ -36,9 +36,11 @@ class Stages:
             self.console.print(f"[green]✓[/] {self.current} [dim]{elapsed:.2f} s[/]")
             self.current = None
 
-    def close(self) -> None:
-        """Mark the last stage done and stop the spinner."""
-        self._finish()
+    def close(self, done: bool = True) -> None:
+        """Mark the last stage done (unless it failed: `done=False`) and stop the spinner."""
+        if done:
+            self._finish()
+        self.current = None
         if self.status is not None:
             self.status.stop()
             self.status = None

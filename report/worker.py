@@ -93,8 +93,12 @@ def _serve(connection: Connection, parent_end: Connection, config: RunConfig, fo
         return
     try:
         files = write_report(report, folder, pdf, lambda name: connection.send(("stage", name)))
-        connection.send(("done", files))
+        reply = ("done", files)
+    except SystemExit:  # stopped by the parent (SIGTERM): nobody is listening any more
+        return
     except UserError as err:
-        connection.send(("user-error", str(err)))
+        reply = ("user-error", str(err))
     except BaseException:  # anything else is a bug: send its traceback
-        connection.send(("error", traceback.format_exc()))
+        reply = ("error", traceback.format_exc())
+    with contextlib.suppress(OSError):  # the parent may have gone (Ctrl-C) meanwhile
+        connection.send(reply)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import torch
 
+from backprop.files import GRAPH_FILES
 from backprop.graph.annotate import Hints, annotate
 from backprop.graph.draw import MAX_DRAWN_BOXES, MISSING_DOT, render_svg, write_dot
 from backprop.graph.records import (
@@ -21,9 +22,6 @@ from backprop.graph.records import (
 )
 from backprop.run import Run
 from backprop.steps import Step
-
-# What write_graph_files writes; the saved view's files only when it can be drawn.
-GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
 
 
 def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",

@@ -131,6 +131,57 @@ def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
 
 
+def files_in(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_build_that_fails_leaves_the_folder_as_it_was(tmp_path, monkeypatch, capsys):
+    import report.graph_cmd
+    from backprop.files import OutputError
+    from report.cli import main
+
+    out = tmp_path / "out"
+    assert main(["build", "-K", "1", "-d", "1", "--out", str(out), "-q"]) == 0
+    before = files_in(out)
+    assert {"my_autograd.dat", "graph.svg", "report.html"} <= set(before)
+
+    def disk_full(*_args, **_kwargs):   # after the .dat files and run.json are made
+        raise OutputError("cannot write graph.svg: no space left on device.")
+
+    monkeypatch.setattr(report.graph_cmd, "write_run_graph", disk_full)
+    assert main(["build", "--out", str(out), "-q"]) == 2
+    assert "no space left" in capsys.readouterr().err
+    assert files_in(out) == before   # not K=10's .dat files beside K=1's graph
+
+
+def test_a_build_replaces_the_whole_set_of_an_older_one(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("report.pdf", "graph-saved.svg", "notes.txt"):
+        (out / name).write_text("from an older run")
+    assert gradreport("build", "-K", "1", "-d", "1", "--out", out, "-q").returncode == 0
+    names = set(files_in(out))
+    assert "report.pdf" not in names  # no --pdf this time: an older PDF would not match
+    assert (out / "graph-saved.svg").read_text() != "from an older run"
+    assert (out / "notes.txt").read_text() == "from an older run"  # not ours: kept
+    assert not [name for name in names if name.startswith(".")]
+
+
+def test_ctrl_c_in_the_report_exits_130_and_changes_nothing(tmp_path):
+    out = tmp_path / "out"
+    build = subprocess.Popen([sys.executable, "-m", "report.cli", "build", "--pdf", "--out",
+                              str(out)], stderr=subprocess.PIPE, text=True)
+    for line in build.stderr:   # the run is done; the report has seconds of work left
+        if "graph" in line:
+            break
+    build.send_signal(subprocess.signal.SIGINT)
+    err = line + build.stderr.read()
+    assert build.wait(timeout=60) == 130, err
+    assert "Traceback" not in err and "Error" not in err, err
+    assert err.strip().splitlines()[-1] == "gradreport: interrupted."
+    assert not out.exists() or files_in(out) == {}
+
+
 def test_runs_are_deterministic(built, tmp_path):
     out, _ = built
     assert gradreport("build", "--out", tmp_path, "-q").returncode == 0

@@ -83,7 +83,6 @@ def test_missing_dot_says_what_to_install_and_still_writes_records(tmp_path):
      "loss has shape (2,), but a graph is drawn from a scalar"),
     ("class Stop(BaseException):\n    pass\nraise Stop('custom stop')\n", [],
      "bad.py failed at line 3: Stop: custom stop"),
-    ("raise KeyboardInterrupt\n", [], "gradreport: interrupted."),
     ("import os\nos._exit(0)\n", [], "bad.py defines no variable 'loss'"),
     ("import os\nos._exit(5)\n", [], "bad.py exited with status 5"),
     ("import sys\nsys.exit('bad thing happened')\n", [], "bad.py stopped: bad thing happened."),
@@ -96,6 +95,14 @@ def test_script_failures_exit_2_with_one_sentence(tmp_path, capsys, text, args, 
     assert main(["graph", str(path), "--out", str(tmp_path / "a" / "out"), "-q", *args]) == 2
     assert message in one_error_line(capsys)
     assert not (tmp_path / "a").exists()  # the folders it made for --out, still empty: gone
+
+
+def test_an_interrupt_exits_130_and_leaves_nothing(tmp_path, capsys):
+    (tmp_path / "stop.py").write_text("raise KeyboardInterrupt\n")
+    out = tmp_path / "a" / "out"
+    assert main(["graph", str(tmp_path / "stop.py"), "--out", str(out), "-q"]) == 130
+    assert one_error_line(capsys) == "gradreport: interrupted.\n"
+    assert not (tmp_path / "a").exists()
 
 
 def test_a_failure_keeps_an_out_folder_that_was_there(tmp_path, capsys):
