@@ -7,6 +7,9 @@ user can cause ends in one sentence on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 import sys
 from collections.abc import Sequence
 
@@ -47,6 +50,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gradreport; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):  # a file name or a … an ASCII terminal can't show
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return _main(argv)
+    except OSError as err:   # stdout itself: a full disk, a closed pipe (`| head`)
+        if err.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF):
+            raise
+        _drop_output()
+        return _fail(f"cannot write the output: {(err.strerror or str(err)).lower()}")
+
+
+def _drop_output() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "build":
@@ -74,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fail(message: str) -> int:
     message = message.rstrip(".")
-    print(f"gradreport: {message}.", file=sys.stderr)
+    with contextlib.suppress(OSError):  # stderr closed: the exit status still says it
+        print(f"gradreport: {message}.", file=sys.stderr, flush=True)
     return 2
 
 

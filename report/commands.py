@@ -45,9 +45,9 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
 def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run, dict]:
     """The run, its files written to `out`, and the report beside them; the names written."""
     from report.build import start_report
-    from report.progress import Stages
+    from report.progress import Stages, stderr_console
 
-    stages = Stages(Console(stderr=True, quiet=args.quiet, highlight=False))
+    stages = Stages(stderr_console(args.quiet))
     report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
     try:
         from backprop.files import write_run_files
@@ -76,7 +76,8 @@ def summary_table(run: Run) -> Table:
                   title_justify="left")
     for header in ("param", "shape", f"agree @{run.comparison[0].digits}", "max rel err",
                    "bitwise", "finite diff"):
-        table.add_column(header, justify="left" if header in ("param", "shape") else "right")
+        table.add_column(header, justify="left" if header in ("param", "shape") else "right",
+                         min_width=7 if header.startswith("max") else None)
     for agreement, check in zip(run.comparison, run.fd.params, strict=True):
         fd = {"agree": "yes", "differ": "[red]NO[/]", "unresolved": "unresolved"}[check.status]
         if check.status == "unresolved" and check.resolved:
@@ -153,13 +154,15 @@ def compare(first: str, second: str, digits: int) -> int:
                   title_justify="left")
     for header in ("param", "shape", f"agree @{digits}", "differ", "inf/nan", "max abs err",
                    "max rel err", "bitwise"):
-        table.add_column(header, justify="left" if header in ("param", "shape") else "right")
+        # A number is never cut (1.000e-… hides whether it is 1e-06 or 1e-01): headers wrap
+        table.add_column(header, justify="left" if header in ("param", "shape") else "right",
+                         min_width=8 if header.startswith("max") else None)
     results = [compare_tensors(name, a.gradients[name], b.gradients[name], digits)
                for name in a.gradients]
     for r in results:
         table.add_row(r.name, "x".join(map(str, r.shape)),
                       "yes" if r.agree else "[red]NO[/]", str(r.differ), str(r.nonfinite),
-                      f"{r.max_abs_error:.3e}", f"{r.max_rel_error:.3e}",
+                      f"{r.max_abs_error:.2e}", f"{r.max_rel_error:.2e}",
                       "yes" if r.bitwise else "no")
     console = Console(highlight=False)
     console.print(table)

@@ -16,6 +16,7 @@ from rich.text import Text
 from backprop.config import RunConfig, add_run_options, config_from_args
 from backprop.errors import UserError
 from backprop.files import GRAPH_FILES, output_folder, staging
+from report.progress import stderr_console
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph
@@ -62,7 +63,7 @@ def graph(args: argparse.Namespace) -> int:
 
 def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     """Compute the run or run the script, write the graph files to `out` and print them."""
-    err = Console(stderr=True, quiet=args.quiet, highlight=False, soft_wrap=True)
+    err = stderr_console(args.quiet, soft_wrap=True)
     from backprop.graph import graph_of_run, graph_of_script, write_graph_files
 
     symbols: dict[tuple[str, int | None], str] = {}
@@ -145,6 +146,6 @@ def write_run_graph(run: Run, folder: str | Path, result: Graph | None = None) -
     if result is None:
         result = graph_of_run(run)
     if result.note:  # even with --quiet: the report will lack its figure
-        Console(stderr=True, highlight=False).print(
+        stderr_console().print(
             Text(f"gradreport: note: {result.note}."), soft_wrap=True)
     return write_graph_files(result, folder)

@@ -69,6 +69,52 @@ def test_compare_differing_files(built, tmp_path):
                       "--digits", "2").returncode == 0
 
 
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_compare_never_cuts_a_number_at_80_columns(built, columns):
+    import re
+
+    out, _ = built
+    result = subprocess.run([sys.executable, "-m", "report.cli", "compare",
+                             out / "torch_autograd.dat", out / "my_autograd.dat"],
+                            capture_output=True, text=True, env={**os.environ, "COLUMNS": columns})
+    rows = [line for line in result.stdout.splitlines() if re.match(r"│ [Wb]\d", line)]
+    assert len(rows) == 22
+    for line in rows:
+        assert len(line) <= int(columns) and "…" not in line, line
+        assert len(re.findall(r" \d\.\d\de[+-]\d\d ", line)) == 2, line   # abs and rel error
+
+
+def test_a_full_disk_for_stdout_is_one_sentence(built):
+    out, _ = built
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "report.cli", "compare",
+                                 out / "torch_autograd.dat", out / "my_autograd.dat"],
+                                stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "gradreport: cannot write the output: no space left on device.\n"
+
+
+def test_a_closed_stderr_ends_the_progress_not_the_build(tmp_path):
+    build = subprocess.Popen([sys.executable, "-m", "report.cli", "build", "-K", "1", "-d", "1",
+                              "--out", str(tmp_path)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    build.stderr.readline()   # `2>&1 >/dev/null | head -1`
+    build.stderr.close()
+    assert build.wait(timeout=120) == 0
+    assert (tmp_path / "report.html").is_file()
+
+
+def test_an_ascii_terminal_gets_no_traceback(built, tmp_path):
+    out, _ = built
+    odd = tmp_path / "ünï.dat"
+    odd.write_bytes((out / "my_autograd.dat").read_bytes())
+    result = subprocess.run([sys.executable, "-m", "report.cli", "compare",
+                             out / "torch_autograd.dat", odd], capture_output=True,
+                            env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "200"})
+    assert result.returncode == 0 and result.stderr == b""
+    assert b"\\xfcn\\xef.dat" in result.stdout
+
+
 def test_compare_different_runs(built, tmp_path):
     out, _ = built
     other = tmp_path / "other"
