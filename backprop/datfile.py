@@ -30,6 +30,7 @@ from backprop.problem import layer_sizes, param_names, torch_dtype
 from backprop.textfile import TextFileError, read_text_file
 
 MAGIC = "# backprop-lab gradients"
+NOT_DAT = f"not a backprop-lab .dat file (it must start with {MAGIC!r})"
 PASSES = ("autograd", "hand-written")
 _FORMAT = {"float32": "%16.8e", "float64": "%24.16e"}  # 9 and 17 significant digits
 _FLOAT32_LIMIT = 3.4028235677973366e38  # the largest float32 plus half an ulp: rounds to inf
@@ -77,7 +78,7 @@ def format_dat(pass_name: str, config: RunConfig, gradients: dict[str, torch.Ten
 def read_dat(path: str | Path) -> DatFile:
     """Read a .dat file; raises DatError naming the file and line of any fault."""
     try:
-        text = read_text_file(path, "a .dat file")
+        text = read_text_file(path, "a backprop-lab .dat file", starts_with=MAGIC)
     except TextFileError as err:
         raise DatError(str(err)) from None
     return parse_dat(text, str(path))
@@ -85,6 +86,7 @@ def read_dat(path: str | Path) -> DatFile:
 
 def parse_dat(text: str, source: str = "<text>") -> DatFile:
     """Parse the text of a .dat file; `source` names it in error messages."""
+    text = text.removeprefix("\ufeff")   # a byte-order mark, from an editor: not content
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -92,11 +94,10 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     def fail(lineno: int, problem: str) -> DatError:
         return DatError(f"{source}, line {lineno}: {problem}.")
 
-    if text and not text.endswith("\n"):   # a writer always ends the file with a newline
-        raise fail(len(lines), "the last line has no newline; the file is truncated")
-
     if not lines or lines[0].rstrip() != MAGIC:
-        raise fail(1, f"not a backprop-lab .dat file (it must start with {MAGIC!r})")
+        raise fail(1, NOT_DAT)
+    if not text.endswith("\n"):   # a writer always ends the file with a newline
+        raise fail(len(lines), "the last line has no newline; the file is truncated")
     header: dict[str, tuple[int, str]] = {}
     at = 1
     while at < len(lines) and lines[at].startswith("#"):
@@ -118,7 +119,8 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     names = param_names(config)
     lineno, blocks = header["blocks"]
     if blocks != str(len(names)):
-        raise fail(lineno, f"the config has {len(names)} parameters, not {blocks!r} blocks")
+        raise fail(lineno, f"'# blocks: {blocks[:20]}' does not match the config, which has "
+                           f"{len(names)} parameter tensors")
 
     shapes = [shape for size in layer_sizes(config) for shape in (size, (1, size[1]))]
     dtype = torch_dtype(config.dtype)
@@ -136,9 +138,12 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
         at += 1
         values = []
         for r in range(rows):
-            if at >= len(lines) or not lines[at].strip():
-                raise fail(min(at + 1, len(lines)), f"block grad_{name} ends after {r} of "
-                                                    f"{rows} rows; the file is truncated")
+            if at >= len(lines):
+                raise fail(len(lines), f"block grad_{name} ends after {r} of {rows} rows; "
+                                       "the file is truncated")
+            if not lines[at].strip():
+                raise fail(at + 1, f"a blank line in block grad_{name}, after {r} of {rows} "
+                                   "rows")
             try:
                 values.append(_parse_row(lines[at], cols, config.dtype))
             except ValueError as err:

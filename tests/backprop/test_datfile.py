@@ -69,7 +69,8 @@ def corrupt(text, old, new, count=1):
     (lambda t: corrupt(t, "# pass: hand-written", "# pass: guess"), 2, "unknown pass 'guess'"),
     (lambda t: corrupt(t, "K=2 ", "K=x "), 3, "K must be a whole number"),
     (lambda t: corrupt(t, "K=2 ", "K=0 "), 3, "must be between 1 and 100"),
-    (lambda t: corrupt(t, "# blocks: 6", "# blocks: 7"), 5, "not '7' blocks"),
+    (lambda t: corrupt(t, "# blocks: 6", "# blocks: 7"), 5,
+     "'# blocks: 7' does not match the config, which has 6 parameter tensors"),
     (lambda t: corrupt(t, "# torch:", "# flame:"), 8, "no '# torch:' line"),
     (lambda t: corrupt(t, "grad_b1 1 3", "grad_b1 3 1"), 14, "expected the block header"),
     (lambda t: corrupt(t, "grad_W2 3 3", "grad_W9 3 3"), 17, "'grad_W2 3 3'"),
@@ -77,6 +78,9 @@ def corrupt(text, old, new, count=1):
     (lambda t: [*t.split("\n")[:10], "1 2", ""], 11, "expected 3 values, found 2"),
     (lambda t: [*t.split("\n")[:11], ""], 11, "block grad_W1 ends after 2 of 3 rows"),
     (lambda t: [*t.split("\n")[:28], ""], 28, "after 5 of 6 blocks; it is truncated"),
+    (lambda t: [*t.split("\n")[:11], "", *t.split("\n")[11:]], 12,
+     "a blank line in block grad_W1, after 2 of 3 rows"),
+    (lambda t: "<html>\n" + t[:-1], 1, "not a backprop-lab .dat file"),   # not "truncated"
     (lambda t: t + "\nextra 1 2\n", 33, "unexpected text after the last block"),
     (lambda t: t[:-1], 31, "the last line has no newline; the file is truncated"),
     (lambda t: t[:-5], 31, "the last line has no newline; the file is truncated"),
@@ -95,6 +99,12 @@ def test_reader_names_the_line_of_each_fault(good_text, mangle, line, words):
     assert words in message and message.endswith(".") and "\n" not in message
 
 
+def test_a_byte_order_mark_is_not_content(good_text, tmp_path):
+    path = tmp_path / "bom.dat"
+    path.write_bytes(b"\xef\xbb\xbf" + good_text.encode())
+    assert read_dat(path).gradients.keys() == parse_dat(good_text).gradients.keys()
+
+
 def test_reader_file_errors(tmp_path):
     with pytest.raises(DatError, match="no such file"):
         read_dat(tmp_path / "missing.dat")
@@ -102,10 +112,18 @@ def test_reader_file_errors(tmp_path):
         read_dat(tmp_path)
     binary = tmp_path / "binary.dat"
     binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(DatError, match=r"line 1: not a backprop-lab \.dat file"):
+        read_dat(binary)
+    binary.write_bytes(b"# backprop-lab gradients\n\xff\xfe\x00garbage")
     with pytest.raises(DatError, match="not a text file"):
         read_dat(binary)
     with pytest.raises(DatError, match="is not a regular file"):
         read_dat("/dev/zero")
+    zeros = tmp_path / "zeros.dat"   # refused on its first bytes, not read whole
+    with zeros.open("wb") as file:
+        file.truncate(1 << 40)       # a sparse terabyte
+    with pytest.raises(DatError, match=r"line 1: not a backprop-lab \.dat file"):
+        read_dat(zeros)
     empty = tmp_path / "empty.dat"
     empty.write_text("")
     with pytest.raises(DatError, match="line 1: not a backprop-lab"):
