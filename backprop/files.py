@@ -41,6 +41,16 @@ def prepare_folder(folder: str | Path) -> Path:
     return path
 
 
+def check_folder(folder: str | Path) -> None:
+    """Raise OutputError if `folder` could not be made or written; create nothing."""
+    path = Path(folder).absolute()
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError(f"cannot write to {folder}: {existing} is a file, not a folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to {folder}: permission denied.")
+
+
 @contextmanager
 def output_folder(folder: str | Path) -> Iterator[Path]:
     """prepare_folder(folder) for a command; on failure, remove what it created, if empty."""
@@ -123,8 +133,7 @@ def write_run_files(run: Run, folder: str | Path) -> dict[str, Path]:
         MANUAL_DAT: format_dat("hand-written", run.config, run.manual.gradients()),
     }
     texts[RUN_JSON] = dumps(run_record(run, {name: sha256(t) for name, t in texts.items()}))
-    written = {}
-    for name, text in texts.items():
-        atomic_write(folder / name, text)
-        written[name] = folder / name
-    return written
+    with staging(folder, texts) as stage:  # the three together: never a .dat of another run
+        for name, text in texts.items():
+            atomic_write(stage / name, text)
+    return {name: folder / name for name in texts}

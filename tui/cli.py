@@ -17,6 +17,7 @@ from backprop.config import (
     config_from_args,
 )
 from backprop.errors import UserError
+from backprop.files import check_folder
 
 # What the screen can show without breaking its layout; gradreport takes larger runs.
 MAX_WIDTH = 64
@@ -49,10 +50,19 @@ def parse_config(argv: Sequence[str] | None) -> tuple[RunConfig, str]:
     return config, args.out
 
 
+def on_a_terminal() -> bool:
+    """True when keys come from, and the screen goes to, a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gradtui; returns the exit status."""
     try:
         config, out = parse_config(argv)
+        if not on_a_terminal():  # else Textual would wait for keys that never come
+            raise UserError("needs a terminal: its input and output cannot be a file or a "
+                            "pipe (gradreport build writes the same numbers to files)")
+        check_folder(out)  # before the screen: `e` would only fail later
     except UserError as err:
         print(f"gradtui: {str(err).rstrip('.')}.", file=sys.stderr)
         return 2

@@ -71,6 +71,7 @@ def test_the_app_modules_do_not_import_torch() -> None:
 # main() as the console script runs it, headless, with a key whose action fails.
 CRASH = """
 import sys
+import tui.cli
 from tui.app import GradTUI
 from tui.cli import main
 from tui.screens.steps import StepScreen
@@ -82,10 +83,27 @@ async def press_n(pilot):
     await pilot.press("n")
 
 StepScreen.action_step = broken
+tui.cli.on_a_terminal = lambda: True   # headless: no terminal needed
 run = GradTUI.run
 GradTUI.run = lambda self: run(self, headless=True, auto_pilot=press_n)
 sys.exit(main(["-K", "1", "-d", "2"]))
 """
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    ([], "gradtui: needs a terminal: its input and output cannot be a file or a pipe"),
+    (["--out", "/etc/passwd/x"], "gradtui: cannot write to /etc/passwd/x: /etc/passwd is a "
+                                 "file, not a folder."),
+])
+def test_no_terminal_or_a_bad_out_exits_2_before_any_screen(args, words, tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-c", CHECK if not args else
+                           "import sys, tui.cli; tui.cli.on_a_terminal = lambda: True; "
+                           + CHECK.removeprefix("import sys; "), *args],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "False False\n"
+    assert done.stderr.startswith(words) and done.stderr.count("\n") == 1, done.stderr
+    assert list(tmp_path.iterdir()) == []   # no build/ made
 
 
 def test_an_app_that_dies_of_an_exception_exits_non_zero() -> None:
