@@ -13,7 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from backprop.config import OptionParser, UsageError, add_run_options, config_from_args
+from backprop.config import (
+    OptionParser,
+    UsageError,
+    add_run_options,
+    config_from_args,
+    folder_name,
+    whole_number,
+)
 from backprop.errors import UserError
 from report.graph_cmd import add_graph_command
 
@@ -31,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "my_autograd.dat, run.json and report.html in "
                                             "--out, and report.pdf with --pdf.")
     add_run_options(build)
-    build.add_argument("--out", default="build", metavar="DIR",
+    build.add_argument("--out", default="build", metavar="DIR", type=folder_name,
                        help="output folder (default: build)")
     build.add_argument("--pdf", action="store_true", help="also write report.pdf")
     build.add_argument("-q", "--quiet", action="store_true", help="print no progress")
@@ -42,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                                               "all agree, 1 when some differ, 2 on bad input.")
     compare.add_argument("first", metavar="A.dat")
     compare.add_argument("second", metavar="B.dat")
-    compare.add_argument("--digits", type=int, default=5, metavar="N",
+    compare.add_argument("--digits", type=whole_number, default=5, metavar="N",
                          help="significant digits that must agree (1..17, default 5)")
     add_graph_command(commands)
     return parser

@@ -113,19 +113,23 @@ def agreement_sentence(results) -> str:
     """'All 22 gradients agree at 5 significant digits ...', or what keeps them from it."""
     n, digits = len(results), results[0].digits
     if all(r.agree for r in results):
-        text = f"All {n} gradients agree at {digits} significant digits"
+        text = f"All {n} gradients agree at {_digits(digits)}"
         return text + (" and are bit-for-bit identical" if all(r.bitwise for r in results)
                        else "")
     parts = []
     differ = [r.name for r in results if r.differ]
     if differ:
-        parts.append(f"{len(differ)} of {n} gradients differ at {digits} significant digits "
+        parts.append(f"{len(differ)} of {n} gradients differ at {_digits(digits)} "
                      f"({escape(', '.join(differ[:8]))}{', ...' if len(differ) > 8 else ''})")
     broken = [r.name for r in results if r.nonfinite]
     if broken:
         parts.append(f"{len(broken)} of {n} gradients hold inf or nan, which have no digits "
                      "to agree on")
     return "[red]" + " and ".join(parts) + "[/]"
+
+
+def _digits(n: int) -> str:
+    return f"{n} significant digit{'' if n == 1 else 's'}"
 
 
 def _fd_sentence(run: Run) -> str:

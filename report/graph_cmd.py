@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from backprop.config import RunConfig, add_run_options, config_from_args
+from backprop.config import RunConfig, add_run_options, config_from_args, folder_name
 from backprop.errors import UserError
 from backprop.files import GRAPH_FILES, output_folder, staging
 from report.progress import stderr_console
@@ -32,16 +32,23 @@ DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR 
                "a saved tensor was modified in place, or when the script fails.")
 
 
+def variable_name(text: str) -> str:
+    """--var: a Python name, checked before the script runs (an empty one is not `loss`)."""
+    if not text.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Python variable name")
+    return text
+
+
 def add_graph_command(commands: argparse._SubParsersAction) -> None:
     """Add `graph` to gradreport's subcommands."""
     graph = commands.add_parser("graph", help="draw and explain the autograd graph",
                                 description=DESCRIPTION)
     graph.add_argument("script", nargs="?", metavar="SCRIPT.py",
                        help="a Python script to run; its variable VAR is graphed")
-    graph.add_argument("--var", metavar="VAR",
+    graph.add_argument("--var", metavar="VAR", type=variable_name,
                        help="the script's scalar tensor to graph (default: loss)")
     add_run_options(graph)
-    graph.add_argument("--out", default="build", metavar="DIR",
+    graph.add_argument("--out", default="build", metavar="DIR", type=folder_name,
                        help="output folder (default: build)")
     graph.add_argument("--explain", action="store_true",
                        help="print every box's explanation and formula after the table")

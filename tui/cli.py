@@ -15,6 +15,7 @@ from backprop.config import (
     RunConfig,
     add_run_options,
     config_from_args,
+    folder_name,
 )
 from backprop.errors import UserError
 from backprop.files import check_folder
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         "at a time, the hand-written pass beside autograd, like a debugger. "
         "Press F1 or ? inside for the keys."))
     add_run_options(parser)
-    parser.add_argument("--out", default="build", metavar="DIR",
+    parser.add_argument("--out", default="build", metavar="DIR", type=folder_name,
                         help="where e exports the .dat files and run.json (default: build)")
     return parser
 

@@ -130,7 +130,12 @@ def test_compare_different_runs(built, tmp_path):
     (["build", "--dtype", "half"], ["invalid choice"]),
     (["build", "--seed", "-1"], ["seed must be between"]),
     (["build", "--width", "5000"], ["d (width) must be between 1 and 4096"]),
-    (["build", "--bogus"], ["unrecognized arguments: --bogus"]),
+    (["build", "--bogus"], ["unrecognized arguments: --bogus", "'gradreport build --help'"]),
+    (["build", "-K", "1_0"], ["invalid int value: '1_0'"]),      # int() would take these
+    (["build", "-K", "\u0663"], ["invalid int value: '\u0663'"]),
+    (["build", "--out", ""], ["--out: a folder name cannot be empty"]),
+    (["compare", "a", "b", "--digits", "5.0"], ["--digits: invalid int value: '5.0'",
+                                                "'gradreport compare --help'"]),
     (["frobnicate"], ["invalid choice: 'frobnicate'"]),
     ([], ["the following arguments are required: COMMAND"]),
     (["compare", "a.dat"], ["required: B.dat"]),

@@ -197,7 +197,10 @@ def test_graphs_beyond_the_drawing_limit_keep_their_records(tmp_path, capsys, mo
     (["graph", "nope.py"], "nope.py: no such file"),
     (["graph", "x.py", "-K", "3"], "run options do not apply to a script"),
     (["graph", "-K", "0"], "K (hidden layers) must be between 1 and 100"),
-    (["graph", "a.py", "b.py"], "unrecognized arguments: b.py"),
+    (["graph", "a.py", "b.py"], "unrecognized arguments: b.py (see 'gradreport graph --help')"),
+    (["graph", "a.py", "--var", ""], "--var: '' is not a Python variable name"),
+    (["graph", "a.py", "--var", "net.loss"], "--var: 'net.loss' is not a Python variable name"),
+    (["graph", "--out", " "], "--out: a folder name cannot be empty"),
 ])
 def test_bad_command_lines_exit_2(tmp_path, capsys, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
