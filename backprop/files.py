@@ -34,7 +34,8 @@ def prepare_folder(folder: str | Path) -> Path:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
             pass
     except FileExistsError:
-        raise OutputError(f"cannot write to {path}: it is a file, not a folder.") from None
+        what = "a symbolic link to nothing" if path.is_symlink() else "a file, not a folder"
+        raise OutputError(f"cannot write to {path}: it is {what}.") from None
     except OSError as err:
         reason = err.strerror or str(err)
         raise OutputError(f"cannot write to {path}: {reason.lower()}.") from None

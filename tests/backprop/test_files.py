@@ -63,3 +63,13 @@ def test_check_folder_creates_nothing_and_names_what_is_in_the_way(tmp_path) -> 
     (tmp_path / "file").write_text("")
     with pytest.raises(OutputError, match="is a file, not a folder"):
         check_folder(tmp_path / "file" / "sub")
+
+
+def test_a_dangling_link_is_not_called_a_file(tmp_path) -> None:
+    from backprop.files import prepare_folder
+
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for name in ("dangling", "loop"):
+        with pytest.raises(OutputError, match="it is a symbolic link to nothing"):
+            prepare_folder(tmp_path / name)
