@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml Makefile scripts/system-deps.sh $(TORCH_SPEC)
 	echo '$(TORCH)' > $(TORCH_SPEC)
 	touch $@
 
+# A TORCH unlike the installed one rewrites the spec, so it is newer than the stamp and
+# setup runs in this very call (removing the stamp here would be seen one call late).
 $(TORCH_SPEC): FORCE
-	@test "$$(cat $@ 2>/dev/null)" = '$(TORCH)' || rm -f $(STAMP)
+	@test "$$(cat $@ 2>/dev/null)" = '$(TORCH)' || { mkdir -p $(@D) && echo '$(TORCH)' > $@; }
 
 report: $(STAMP)
 	$(BIN)/gradreport build --pdf --out build
