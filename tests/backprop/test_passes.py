@@ -71,6 +71,29 @@ def test_the_hand_written_pass_records_no_graph():
     assert torch.is_grad_enabled()  # and grad mode is restored afterwards
 
 
+def test_every_op_of_the_hand_written_pass_runs_under_no_grad():
+    from torch.overrides import TorchFunctionMode
+
+    class GradModes(TorchFunctionMode):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            self.seen.append((getattr(func, "__name__", str(func)), torch.is_grad_enabled()))
+            return func(*args, **(kwargs or {}))
+
+    problem = make_problem(RunConfig(K=2, d=3))
+    with GradModes() as modes:
+        manual_pass(problem)
+    names = {name for name, _ in modes.seen}
+    assert {"where", "relu", "sum"} <= names      # the mask, the ReLU, the loss: all seen
+    switches = [enabled for name, enabled in modes.seen if name == "_set_grad_enabled"]
+    assert switches == [True, False]   # off on the way in (from on), back on on the way out
+    assert not [name for name, enabled in modes.seen
+                if enabled and name != "_set_grad_enabled"]
+
+
 def test_smallest_network():
     config = RunConfig(K=1, d=1)
     problem = make_problem(config)

@@ -196,7 +196,8 @@ def _check_layout(screen: StepScreen, width: int, height: int) -> None:
 
 
 @pytest.mark.parametrize("config", [RunConfig(K=1, d=1), RunConfig(K=40, d=10),
-                                    RunConfig(K=2, d=64), RunConfig(K=3, d=5, batch=4),
+                                    RunConfig(K=2, d=64), RunConfig(K=40, d=64),
+                                    RunConfig(K=3, d=5, batch=4),
                                     RunConfig(seed=0)])
 @pytest.mark.parametrize("size", [(MIN_WIDTH, MIN_HEIGHT), (80, 24), (120, 36)])
 async def test_any_k_and_d_keep_the_layout(config: RunConfig, size: tuple[int, int]) -> None:
