@@ -142,7 +142,9 @@ def folder_name(text: str) -> str:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The run options shared by `gradreport` and `gradtui`."""
-    group = parser.add_argument_group("run options")
+    group = parser.add_argument_group("run options", (
+        f"Together, K, d and batch may make at most {MAX_PARAMS:,} parameters and "
+        f"{MAX_ACTIVATIONS:,} activations (batch x d x (K+1))."))
     default = RunConfig()
     group.add_argument("-K", "--layers", dest="K", type=whole_number, default=default.K,
                        metavar="K",
