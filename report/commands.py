@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
+from report.progress import stdout_console
 
 if TYPE_CHECKING:  # imports torch; the command line must not before its options are checked
     from backprop.run import Run
@@ -32,7 +32,7 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
         run, written = _build(config, stage, args)  # into `out` together once all are made
     written = {name: out / name for name in written}
 
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(summary_table(run))
     for diagnostic in run.diagnostics:
         console.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
@@ -168,7 +168,7 @@ def compare(first: str, second: str, digits: int) -> int:
                       "yes" if r.agree else "[red]NO[/]", str(r.differ), str(r.nonfinite),
                       f"{r.max_abs_error:.2e}", f"{r.max_rel_error:.2e}",
                       "yes" if r.bitwise else "no")
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(table)
     console.print(agreement_sentence(results) + ".")
     return 0 if all(r.agree for r in results) else 1

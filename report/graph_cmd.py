@@ -9,14 +9,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from backprop.config import RunConfig, add_run_options, config_from_args, folder_name
 from backprop.errors import UserError
 from backprop.files import GRAPH_FILES, output_folder, staging
-from report.progress import stderr_console
+from report.progress import stderr_console, stdout_console
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph
@@ -90,7 +89,7 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
     with staging(out, GRAPH_FILES) as stage:  # all of them, or the folder as it was
         written = write_graph_files(result, stage)
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(node_table(result, title, symbols))
     if args.explain:
         for node in result.nodes:

@@ -3,6 +3,9 @@ when it is done. `-q` gives a quiet console, and then nothing is shown."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 
 from rich.console import Console
@@ -14,6 +17,23 @@ def stderr_console(quiet: bool = False, **options) -> Console:
 
     def silence() -> None:
         console.quiet = True
+
+    console.on_broken_pipe = silence  # type: ignore[method-assign]
+    return console
+
+
+def stdout_console() -> Console:
+    """A Console on stdout that falls silent once the reader has gone (`| head -3`).
+
+    Rich would exit with status 1 — which `gradreport compare` uses for "differ"; the
+    command goes on instead and its exit status still says what it found.
+    """
+    console = Console(highlight=False)
+
+    def silence() -> None:
+        console.quiet = True
+        with contextlib.suppress(OSError, ValueError):   # nor fail again at exit's flush
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     console.on_broken_pipe = silence  # type: ignore[method-assign]
     return console

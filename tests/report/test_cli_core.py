@@ -94,6 +94,17 @@ def test_a_full_disk_for_stdout_is_one_sentence(built):
     assert result.stderr == "gradreport: cannot write the output: no space left on device.\n"
 
 
+def test_a_reader_that_stops_early_does_not_change_the_verdict(built):
+    out, _ = built
+    compare = subprocess.Popen([sys.executable, "-m", "report.cli", "compare",
+                                out / "torch_autograd.dat", out / "my_autograd.dat"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "COLUMNS": "80"})
+    compare.stdout.close()   # gone before the table is printed (as `| head -1` after a line)
+    assert compare.wait(timeout=60) == 0   # not 1, which would mean "differ"
+    assert compare.stderr.read() == ""
+
+
 def test_a_closed_stderr_ends_the_progress_not_the_build(tmp_path):
     build = subprocess.Popen([sys.executable, "-m", "report.cli", "build", "-K", "1", "-d", "1",
                               "--out", str(tmp_path)], stdout=subprocess.DEVNULL,
