@@ -11,24 +11,29 @@ from rich.table import Table
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
+from backprop.files import (
+    AUTOGRAD_DAT,
+    GRAPH_FILES,
+    MANUAL_DAT,
+    RUN_JSON,
+    output_folder,
+    staging,
+    write_run_files,
+)
+from report.build import HTML_FILE, PDF_FILE
 from report.progress import stdout_console
 
 if TYPE_CHECKING:  # imports torch; the command line must not before its options are checked
     from backprop.run import Run
 
 
-def _build_files() -> tuple[str, ...]:
-    from backprop.files import AUTOGRAD_DAT, GRAPH_FILES, MANUAL_DAT, RUN_JSON
-    from report.build import HTML_FILE, PDF_FILE
-
-    return (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON, *GRAPH_FILES, HTML_FILE, PDF_FILE)
+# Every file a build writes; one an older build left and this one did not write goes.
+BUILD_FILES = (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON, *GRAPH_FILES, HTML_FILE, PDF_FILE)
 
 
 def build(config: RunConfig, args: argparse.Namespace) -> int:
     """Compute the run for `config`, write its files and report to --out; print a summary."""
-    from backprop.files import output_folder, staging
-
-    with output_folder(args.out) as out, staging(out, _build_files()) as stage:
+    with output_folder(args.out) as out, staging(out, BUILD_FILES) as stage:
         run, written = _build(config, stage, args)  # into `out` together once all are made
     written = {name: out / name for name in written}
 
@@ -50,7 +55,6 @@ def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run,
     stages = Stages(stderr_console(args.quiet))
     report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
     try:
-        from backprop.files import write_run_files
         from backprop.graph import graph_of_run
         from backprop.run import compute_run
         from report.graph_cmd import write_run_graph

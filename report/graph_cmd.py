@@ -14,7 +14,7 @@ from rich.text import Text
 
 from backprop.config import RunConfig, add_run_options, config_from_args, folder_name
 from backprop.errors import UserError
-from backprop.files import GRAPH_FILES, output_folder, staging
+from backprop.files import output_folder
 from report.progress import stderr_console, stdout_console
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
@@ -87,8 +87,7 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
         err.print(Text.assemble(DOT, f"running {args.script}"))
         result = graph_of_script(args.script, args.var or "loss")
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
-    with staging(out, GRAPH_FILES) as stage:  # all of them, or the folder as it was
-        written = write_graph_files(result, stage)
+    written = write_graph_files(result, out)  # all of them, or the folder as it was
     console = stdout_console()
     console.print(node_table(result, title, symbols))
     if args.explain:

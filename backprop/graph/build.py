@@ -104,16 +104,15 @@ def graph_json(graph: Graph) -> str:
 
 
 def write_graph_files(graph: Graph, folder: str | Path) -> dict[str, Path]:
-    """Write graph.svg (when drawn), graph.dot, graph.json and the saved view's files."""
-    from backprop.files import atomic_write, prepare_folder
+    """Write graph.svg (when drawn), graph.dot, graph.json and the saved view's files,
+    all together; a file not drawn this time is removed, never left from an older run."""
+    from backprop.files import atomic_write, prepare_folder, staging
 
     folder = prepare_folder(folder)
     texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved)
-    written = {}
-    for name, text in zip(GRAPH_FILES, texts, strict=True):
-        if text is None:
-            (folder / name).unlink(missing_ok=True)  # never leave an older run's drawing
-        else:
-            atomic_write(folder / name, text)
-            written[name] = folder / name
-    return written
+    drawn = {name: text for name, text in zip(GRAPH_FILES, texts, strict=True)
+             if text is not None}
+    with staging(folder, GRAPH_FILES) as stage:
+        for name, text in drawn.items():
+            atomic_write(stage / name, text)
+    return {name: folder / name for name in drawn}
