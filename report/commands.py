@@ -21,7 +21,7 @@ from backprop.files import (
     write_run_files,
 )
 from report.build import HTML_FILE, PDF_FILE
-from report.progress import stdout_console
+from report.progress import console
 
 if TYPE_CHECKING:  # imports torch; the command line must not before its options are checked
     from backprop.run import Run
@@ -37,12 +37,12 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
         run, written = _build(config, stage, args)  # into `out` together once all are made
     written = {name: out / name for name in written}
 
-    console = stdout_console()
-    console.print(summary_table(run))
+    screen = console()
+    screen.print(summary_table(run))
     for diagnostic in run.diagnostics:
-        console.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
-    console.print(verdict(run))
-    console.print("wrote " + escape(", ".join(str(path) for path in written.values())),
+        screen.print(f"[bold red]{diagnostic.kind}:[/] {diagnostic.message}")
+    screen.print(verdict(run))
+    screen.print("wrote " + escape(", ".join(str(path) for path in written.values())),
                   soft_wrap=True)
     return 0
 
@@ -50,9 +50,9 @@ def build(config: RunConfig, args: argparse.Namespace) -> int:
 def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run, dict]:
     """The run, its files written to `out`, and the report beside them; the names written."""
     from report.build import start_report
-    from report.progress import Stages, stderr_console
+    from report.progress import Stages
 
-    stages = Stages(stderr_console(args.quiet))
+    stages = Stages(console(stderr=True, quiet=args.quiet))
     report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
     try:
         from backprop.graph import graph_of_run
@@ -172,7 +172,7 @@ def compare(first: str, second: str, digits: int) -> int:
                       "yes" if r.agree else "[red]NO[/]", str(r.differ), str(r.nonfinite),
                       f"{r.max_abs_error:.2e}", f"{r.max_rel_error:.2e}",
                       "yes" if r.bitwise else "no")
-    console = stdout_console()
-    console.print(table)
-    console.print(agreement_sentence(results) + ".")
+    screen = console()
+    screen.print(table)
+    screen.print(agreement_sentence(results) + ".")
     return 0 if all(r.agree for r in results) else 1

@@ -15,7 +15,7 @@ from rich.text import Text
 from backprop.config import RunConfig, add_run_options, config_from_args, folder_name
 from backprop.errors import UserError
 from backprop.files import output_folder
-from report.progress import stderr_console, stdout_console
+from report.progress import console
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph
@@ -69,7 +69,7 @@ def graph(args: argparse.Namespace) -> int:
 
 def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     """Compute the run or run the script, write the graph files to `out` and print them."""
-    err = stderr_console(args.quiet, soft_wrap=True)
+    err = console(stderr=True, quiet=args.quiet, soft_wrap=True)
     from backprop.graph import graph_of_run, graph_of_script, write_graph_files
 
     symbols: dict[tuple[str, int | None], str] = {}
@@ -88,26 +88,26 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
         result = graph_of_script(args.script, args.var or "loss")
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
     written = write_graph_files(result, out)  # all of them, or the folder as it was
-    console = stdout_console()
-    console.print(node_table(result, title, symbols))
+    screen = console()
+    screen.print(node_table(result, title, symbols))
     if args.explain:
         for node in result.nodes:
-            console.print()
-            console.print(Text.assemble((f"#{node.number} {node.label}", "bold"),
+            screen.print()
+            screen.print(Text.assemble((f"#{node.number} {node.label}", "bold"),
                                         f"  {node.formula}"))
-            console.print(Text(node.explanation))
+            screen.print(Text(node.explanation))
     for diagnostic in diagnostics:  # the graph of a dead network is all zeros: say so
-        console.print(Text.assemble((f"{diagnostic.kind}:", "bold red"), " ",
+        screen.print(Text.assemble((f"{diagnostic.kind}:", "bold red"), " ",
                                     diagnostic.message))
     shown = [str(Path(args.out) / name) for name in written]  # as the user wrote --out
-    console.print(Text("wrote " + ", ".join(shown)), soft_wrap=True)
+    screen.print(Text("wrote " + ", ".join(shown)), soft_wrap=True)
     if result.svg is None:
         raise UserError(result.note or "no SVG was drawn")
     if result.broken:
         where = f"{args.script}: " if args.script else ""
         raise UserError(f"{where}{result.broken}")
     if result.note:
-        console.print(Text(f"note: {result.note}."), soft_wrap=True)
+        screen.print(Text(f"note: {result.note}."), soft_wrap=True)
     return 0
 
 
@@ -151,6 +151,6 @@ def write_run_graph(run: Run, folder: str | Path, result: Graph | None = None) -
     if result is None:
         result = graph_of_run(run)
     if result.note:  # even with --quiet: the report will lack its figure
-        stderr_console().print(
+        console(stderr=True).print(
             Text(f"gradreport: note: {result.note}."), soft_wrap=True)
     return write_graph_files(result, folder)
