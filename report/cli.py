@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import os
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +22,7 @@ from backprop.config import (
 )
 from backprop.errors import UserError
 from report.graph_cmd import add_graph_command
+from report.progress import drop_stdout
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,17 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         return _main(argv)
-    except OSError as err:   # stdout itself: a full disk, a closed pipe (`| head`)
+    except OSError as err:   # stdout itself: a full disk, say
         if err.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF):
             raise
-        _drop_output()
+        drop_stdout()
         return _fail(f"cannot write the output: {(err.strerror or str(err)).lower()}")
-
-
-def _drop_output() -> None:
-    """Point stdout at /dev/null, so the flush at exit does not fail a second time."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -12,6 +12,12 @@ import time
 from rich.console import Console
 
 
+def drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def console(stderr: bool = False, quiet: bool = False, **options) -> Console:
     """A Rich Console that falls silent once its reader has gone (`| head -3`).
 
@@ -23,9 +29,8 @@ def console(stderr: bool = False, quiet: bool = False, **options) -> Console:
 
     def silence() -> None:
         made.quiet = True
-        if not stderr:   # nor fail again at the interpreter's last flush of stdout
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not stderr:
+            drop_stdout()
 
     made.on_broken_pipe = silence  # type: ignore[method-assign]
     return made
