@@ -1,0 +1,82 @@
+"""A check put together: the student's results on every config against autograd's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+
+from backprop.autograd import reference_pass
+from backprop.check.agree import differ_beyond_rounding
+from backprop.check.contract import Submission, SubmissionError, inputs, normalise
+from backprop.check.diagnosis import Call, diagnose
+from backprop.check.localise import compare_layers, first_divergence
+from backprop.check.result import Check, SweepRow
+from backprop.check.sweep import options, size_key, sweep_configs
+from backprop.config import RunConfig
+from backprop.problem import make_problem
+
+
+def plan(config: RunConfig, sweep: bool = True) -> tuple[RunConfig, ...]:
+    """The configs a check runs, in order: the default run, then the sweep."""
+    return (config, *sweep_configs()) if sweep else (config,)
+
+
+def where(configs: Sequence[RunConfig], index: int) -> str:
+    """Names call `index` in a sentence: 'on the default run (-K 10 ...)' or a sweep config."""
+    if index == 0:
+        return f"on the default run ({options(configs[0])})"
+    return f"on sweep config {index} of {len(configs) - 1} ({options(configs[index])})"
+
+
+def run_in_process(backward: Callable, configs: Sequence[RunConfig]) -> list[Submission]:
+    """Call `backward` on every config here, in this process (the notebook's way)."""
+    found = []
+    for index, config in enumerate(configs):
+        problem = make_problem(config)
+        try:
+            found.append(normalise(backward(*inputs(problem)), problem))
+        except SubmissionError as err:
+            raise SubmissionError(f"{where(configs, index)}, {err}") from None
+    return found
+
+
+def assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submission],
+             output: str = "", printed: int = 0, command: str = "gradreport check") -> Check:
+    """Compare every submission with autograd, localise, sweep and diagnose: the Check."""
+    calls, sweep = [], []
+    rows = first = None
+    notes: list[str] = []
+    for index, (config, submission) in enumerate(zip(configs, found, strict=True)):
+        problem = make_problem(config)
+        trace, _ = reference_pass(problem)
+        theirs = trace.gradients()
+        mine = submission.gradients
+        differ = tuple(name for name in theirs if _differs(mine[name], theirs[name]))
+        n = config.layers
+        if index == 0:
+            rows = compare_layers(submission, trace)
+            first = first_divergence(rows, n, config.batch)
+            notes = [f"Your {r.name} holds inf or nan in {r.nan_where_numbers} "
+                     f"entr{'y' if r.nan_where_numbers == 1 else 'ies'} where autograd has "
+                     "numbers." for r in rows if r.nan_where_numbers]
+        else:
+            sweep.append(SweepRow(config, not differ, differ))
+        calls.append(Call(problem, mine, theirs, not differ and (index > 0 or all(
+            r.agree for r in rows or ())), bool((trace.z[-1] <= 0).any()),
+            bool((trace.z[-1] > 0).any()),
+            any(bool((z <= 0).any()) for z in trace.z[:-1])))
+    assert rows is not None
+    failing = [c.problem.config for c in calls if not c.agree]
+    smallest = min(failing, key=size_key) if failing else None
+    file = source.rsplit(":", 1)[0] if source.endswith(":backward") else source
+    return Check(source, configs[0], rows, first, tuple(notes), tuple(sweep), smallest,
+                 None if smallest is None else f"{command} {file} {options(smallest)}",
+                 diagnose(calls), output, printed, dict(calls[0].mine), dict(calls[0].autograd))
+
+
+def _differs(mine: torch.Tensor, theirs: torch.Tensor) -> bool:
+    """Differs beyond rounding, or holds inf/nan (which have no digits to agree on)."""
+    return bool(differ_beyond_rounding(mine, theirs)) or not bool(mine.isfinite().all()) \
+        or not bool(theirs.isfinite().all())
+
