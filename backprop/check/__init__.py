@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 
 def check(backward: Callable, config: RunConfig | None = None, sweep: bool = True) -> Check:
     """Check `backward(W, b, x, y)` here, in this process, on the default run and the sweep."""
-    from backprop.check.core import assemble, plan, run_in_process
+    from backprop.check.core import assemble, one_thread, plan, run_in_process
     from backprop.config import RunConfig
 
     configs = plan(config or RunConfig(), sweep)
     name = getattr(backward, "__name__", "backward")
-    return assemble(name, configs, run_in_process(backward, configs))
+    with one_thread():
+        return assemble(name, configs, run_in_process(backward, configs))
 
 
 class _CallableModule(types.ModuleType):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import torch
 
 from backprop.autograd import reference_pass
-from backprop.check.agree import differ_beyond_rounding
+from backprop.check.agree import differ_by_name
 from backprop.check.contract import Submission, SubmissionError, inputs, normalise
 from backprop.check.diagnosis import Call, diagnose
 from backprop.check.localise import compare_layers, first_divergence
@@ -29,6 +30,17 @@ def where(configs: Sequence[RunConfig], index: int) -> str:
     return f"on sweep config {index} of {len(configs) - 1} ({options(configs[index])})"
 
 
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Torch on one thread: on small tensors on a busy machine, threads only cost time."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def run_in_process(backward: Callable, configs: Sequence[RunConfig]) -> list[Submission]:
     """Call `backward` on every config here, in this process (the notebook's way)."""
     found = []
@@ -44,6 +56,12 @@ def run_in_process(backward: Callable, configs: Sequence[RunConfig]) -> list[Sub
 def assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submission],
              output: str = "", printed: int = 0, command: str = "gradreport check") -> Check:
     """Compare every submission with autograd, localise, sweep and diagnose: the Check."""
+    with one_thread():
+        return _assemble(source, configs, found, output, printed, command)
+
+
+def _assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submission],
+              output: str, printed: int, command: str) -> Check:
     calls, sweep = [], []
     rows = first = None
     notes: list[str] = []
@@ -52,7 +70,10 @@ def assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submissi
         trace, _ = reference_pass(problem)
         theirs = trace.gradients()
         mine = submission.gradients
-        differ = tuple(name for name in theirs if _differs(mine[name], theirs[name]))
+        counts = differ_by_name(mine, theirs)
+        finite = {name: bool(t.isfinite().all()) for name, t in {**mine}.items()}
+        differ = tuple(name for name in theirs if counts[name] or not finite[name]
+                       or not bool(theirs[name].isfinite().all()))
         n = config.layers
         if index == 0:
             rows = compare_layers(submission, trace)
@@ -73,10 +94,4 @@ def assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submissi
     return Check(source, configs[0], rows, first, tuple(notes), tuple(sweep), smallest,
                  None if smallest is None else f"{command} {file} {options(smallest)}",
                  diagnose(calls), output, printed, dict(calls[0].mine), dict(calls[0].autograd))
-
-
-def _differs(mine: torch.Tensor, theirs: torch.Tensor) -> bool:
-    """Differs beyond rounding, or holds inf/nan (which have no digits to agree on)."""
-    return bool(differ_beyond_rounding(mine, theirs)) or not bool(mine.isfinite().all()) \
-        or not bool(theirs.isfinite().all())
 
