@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -96,7 +97,7 @@ class Check:
             "rows": [{"name": r.name, "kind": r.kind, "layer": r.layer,
                       "shape": list(r.agreement.shape), "agree": r.agree, "differ": r.differ,
                       "nonfinite": r.agreement.nonfinite,
-                      "max_rel_error": r.agreement.max_rel_error,
+                      "max_rel_error": _number(r.agreement.max_rel_error),
                       "bitwise": r.agreement.bitwise} for r in self.rows],
             "first_difference": self.first,
             "notes": list(self.notes),
@@ -123,3 +124,8 @@ class Check:
         from backprop.check.html import check_markup
 
         return check_markup(self)
+
+
+def _number(value: float) -> float | str:
+    """A JSON number, or 'inf'/'nan' as text (JSON has no such numbers)."""
+    return value if math.isfinite(value) else str(value)
