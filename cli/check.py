@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
-from backprop.config import add_run_options, config_from_args, folder_name
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, atomic_write, check_folder, output_folder
-from report.progress import console
+from cli.console import console
+from cli.options import add_run_options, config_from_args, folder_name
 
 if TYPE_CHECKING:
     from backprop.check.result import Check
@@ -47,7 +47,7 @@ def seconds(text: str) -> float:
     return value
 
 
-def add_check_command(commands: argparse._SubParsersAction) -> None:
+def add_command(commands: argparse._SubParsersAction) -> None:
     """Add `check` to gradreport's subcommands."""
     parser = commands.add_parser("check", help="check your own backward pass against autograd",
                                  description=DESCRIPTION)
@@ -60,7 +60,7 @@ def add_check_command(commands: argparse._SubParsersAction) -> None:
                         help="output folder (default: build/check)")
 
 
-def check(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run `gradreport check`; returns the exit status."""
     config = config_from_args(args)
     from backprop.check.loader import parse_target
