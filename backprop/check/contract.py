@@ -60,14 +60,17 @@ def normalise(result: object, problem: Problem) -> Submission:
                               "grad_W, grad_b (two lists) or a dict {\"W1\": ..., \"b1\": ...}.")
     shapes = [shape for size in layer_sizes(config) for shape in (size, (1, size[1]))]
     gradients = {}
-    for (k, kind), shape in zip(((k, kind) for k in range(1, n + 1) for kind in "Wb"), shapes):
+    keyed = dict(zip(((k, kind) for k in range(1, n + 1) for kind in "Wb"), shapes))
+    # Every W before any b: in the column convention the first entry named is then a W's.
+    for (k, kind), shape in sorted(keyed.items(), key=lambda item: item[0][1] != "W"):
         key = f"{kind}{k}"
         if key not in grads:
             raise SubmissionError(f"your gradients have no {key!r}; they need W1..W{n} and "
                                   f"b1..b{n}, one pair per layer.")
         gradients[key] = _tensor(grads[key], f"dL/d{kind}_{k}", shape, problem.dtype,
                                  param=f"{kind}_{k}")
-    return Submission(gradients, _intermediates(extra, problem))
+    ordered = {f"{kind}{k}": gradients[f"{kind}{k}"] for k in range(1, n + 1) for kind in "Wb"}
+    return Submission(ordered, _intermediates(extra, problem))
 
 
 def _layers(kind: str, value: object, n: int) -> dict[str, object]:

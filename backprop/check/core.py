@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 
 import torch
 
@@ -15,7 +16,10 @@ from backprop.check.localise import compare_layers, first_divergence
 from backprop.check.result import Check, SweepRow
 from backprop.check.sweep import options, size_key, sweep_configs
 from backprop.config import RunConfig
-from backprop.problem import make_problem
+from backprop.problem import Problem, make_problem
+from backprop.trace import Trace
+
+_SWEEP = frozenset(sweep_configs())
 
 
 def plan(config: RunConfig, sweep: bool = True) -> tuple[RunConfig, ...]:
@@ -28,6 +32,20 @@ def where(configs: Sequence[RunConfig], index: int) -> str:
     if index == 0:
         return f"on the default run ({options(configs[0])})"
     return f"on sweep config {index} of {len(configs) - 1} ({options(configs[index])})"
+
+
+@lru_cache(maxsize=64)
+def _sweep_reference(config: RunConfig) -> tuple[Problem, Trace]:
+    problem = make_problem(config)
+    return problem, reference_pass(problem)[0]
+
+
+def reference(config: RunConfig) -> tuple[Problem, Trace]:
+    """The problem and autograd's trace of `config`; the sweep's are kept (they never change)."""
+    if config in _SWEEP:
+        return _sweep_reference(config)
+    problem = make_problem(config)
+    return problem, reference_pass(problem)[0]
 
 
 @contextmanager
@@ -66,8 +84,7 @@ def _assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submiss
     rows = first = None
     notes: list[str] = []
     for index, (config, submission) in enumerate(zip(configs, found, strict=True)):
-        problem = make_problem(config)
-        trace, _ = reference_pass(problem)
+        problem, trace = reference(config)
         theirs = trace.gradients()
         mine = submission.gradients
         counts = differ_by_name(mine, theirs)

@@ -63,7 +63,8 @@ class Check:
             also = f" and so do the {extra} intermediates you returned" if extra else ""
             return (f"All {len(gradients)} of your gradients agree with autograd at 5 "
                     f"significant digits{also}.")
-        return f"{len(bad)} of the {len(self.rows)} tensors you returned differ from autograd."
+        verb = "differs" if len(bad) == 1 else "differ"
+        return f"{len(bad)} of the {len(self.rows)} tensors you returned {verb} from autograd."
 
     def sweep_sentence(self) -> str:
         """How many sweep configs pass, and the smallest failing one."""
