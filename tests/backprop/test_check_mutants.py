@@ -3,8 +3,6 @@
 import pytest
 import torch
 
-torch.set_num_threads(1)  # tiny tensors: on a busy machine threads only cost time
-
 from backprop import check
 from backprop.check.contract import inputs
 from backprop.check.core import reference
@@ -13,6 +11,15 @@ from backprop.check.sweep import sweep_configs
 from backprop.config import RunConfig
 from backprop.manual import manual_pass
 from backprop.problem import make_problem
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny tensors: on a busy machine threads only cost time."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def test_the_pass_without_mistakes_is_the_hand_written_one_bit_for_bit():
