@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     target = parse_target(args.target)   # before torch: a missing file fails at once
     check_folder(args.out)
-    from backprop.check.core import assemble, plan
     from backprop.check.runner import CheckError, run_in_child
+    from backprop.check.sweep import plan
 
     configs = plan(config)
     try:
@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         if err.traceback:
             print(err.traceback, file=sys.stderr, flush=True)
         raise
+    from backprop.check.core import assemble
+
     result = assemble(target.spec, configs, found, output, printed)
     written = write_check_files(result, args.out)
     screen = console()

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 def check(backward: Callable, config: RunConfig | None = None, sweep: bool = True) -> Check:
     """Check `backward(W, b, x, y)` here, in this process, on the default run and the sweep."""
-    from backprop.check.core import assemble, one_thread, plan, run_in_process
+    from backprop.check.core import assemble, one_thread, run_in_process
+    from backprop.check.sweep import plan
     from backprop.config import RunConfig
 
     configs = plan(config or RunConfig(), sweep)

@@ -14,24 +14,12 @@ from backprop.check.contract import Submission, SubmissionError, inputs, normali
 from backprop.check.diagnosis import Call, diagnose
 from backprop.check.localise import compare_layers, first_divergence
 from backprop.check.result import Check, SweepRow
-from backprop.check.sweep import options, size_key, sweep_configs
+from backprop.check.sweep import options, size_key, sweep_configs, where
 from backprop.config import RunConfig
 from backprop.problem import Problem, make_problem
 from backprop.trace import Trace
 
 _SWEEP = frozenset(sweep_configs())
-
-
-def plan(config: RunConfig, sweep: bool = True) -> tuple[RunConfig, ...]:
-    """The configs a check runs, in order: the default run, then the sweep."""
-    return (config, *sweep_configs()) if sweep else (config,)
-
-
-def where(configs: Sequence[RunConfig], index: int) -> str:
-    """Names call `index` in a sentence: 'on the default run (-K 10 ...)' or a sweep config."""
-    if index == 0:
-        return f"on the default run ({options(configs[0])})"
-    return f"on sweep config {index} of {len(configs) - 1} ({options(configs[index])})"
 
 
 @lru_cache(maxsize=64)

@@ -10,22 +10,26 @@ of memory, a crash, sys.exit or os._exit.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from backprop.check.contract import Submission, normalise
-from backprop.check.core import where
 from backprop.check.loader import Target
+from backprop.check.sweep import where
 from backprop.check.wire import Reader, WireError
 from backprop.config import RunConfig
 from backprop.errors import UserError
-from backprop.problem import make_problem
+
+if TYPE_CHECKING:   # torch: imported beside the child's own import, in a thread
+    from backprop.check.contract import Submission
 
 MEMORY_LIMIT = 4 << 30   # the student's process; torch itself needs well under 1 GiB
 OUTPUT_CAP = 10_000      # characters of what the student prints that are kept
@@ -51,6 +55,9 @@ def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
                              stderr=subprocess.DEVNULL, pass_fds=(write_end,),
                              start_new_session=True)   # a group of its own, killed whole
     os.close(write_end)
+    # torch is needed here only for the results: import it while the child imports its own
+    threading.Thread(target=importlib.import_module, args=("backprop.check.core",),
+                     daemon=True).start()
     try:
         child.stdin.write(json.dumps(job).encode())
         child.stdin.close()
@@ -112,6 +119,9 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
 
 def _submission(tensors: dict, config: RunConfig):
     """Rebuild and re-check a result from the child: what it sent is not trusted."""
+    from backprop.check.contract import normalise
+    from backprop.problem import make_problem
+
     n = config.layers
     grads = {key: tensors[key] for key in tensors if "." not in key}
     extra: dict[str, list] = {}

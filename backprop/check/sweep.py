@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from backprop.config import DEFAULT_SEED, RunConfig
 
@@ -63,3 +64,15 @@ def options(config: RunConfig) -> str:
     if config.draw:
         words.append(f"--draw {config.draw}")
     return " ".join(words)
+
+
+def where(configs: Sequence[RunConfig], index: int) -> str:
+    """Names call `index` in a sentence: 'on the default run (-K 10 ...)' or a sweep config."""
+    if index == 0:
+        return f"on the default run ({options(configs[0])})"
+    return f"on sweep config {index} of {len(configs) - 1} ({options(configs[index])})"
+
+
+def plan(config: RunConfig, sweep: bool = True) -> tuple[RunConfig, ...]:
+    """The configs a check runs, in order: the default run, then the sweep."""
+    return (config, *sweep_configs()) if sweep else (config,)

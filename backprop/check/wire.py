@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 import struct
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:   # the parent imports torch only once results come
+    import torch
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
 MAX_HEADER = 1 << 20
 
 
@@ -59,9 +60,12 @@ class Reader:
             raise WireError("a message header is too long")
         if len(self.buffer) < 4 + length:
             return None
+        import torch
+
+        dtypes = {"float32": torch.float32, "float64": torch.float64}
         try:
             header = json.loads(bytes(self.buffer[4:4 + length]))
-            specs = [(str(name), DTYPES[dtype], tuple(int(s) for s in shape))
+            specs = [(str(name), dtypes[dtype], tuple(int(s) for s in shape))
                      for name, dtype, shape in header["tensors"]]
         except (ValueError, KeyError, TypeError) as err:
             raise WireError(f"a message cannot be read ({err})") from None

@@ -13,7 +13,7 @@ from backprop.config import RunConfig
 from backprop.problem import make_problem
 
 sys.path.insert(0, str(Path(__file__).parent / "check_fixtures"))
-import intermediates_solution  # noqa: E402
+import intermediates_solution
 
 # Seed 5 has, in every layer, a unit that is off and one that is on, and two of its four
 # rows have the output unit off: a mask dropped at any layer changes that layer's results.
