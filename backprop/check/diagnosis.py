@@ -48,9 +48,9 @@ def diagnose(calls: Sequence[Call]) -> Diagnosis:
     order = [*sorted(failing, key=lambda i: size_key(calls[i].problem.config)),
              *(i for i in range(total) if calls[i].agree)]
     tried = candidates()
-    matched = [c for c in tried if _matches(c, calls, order)]
-    singles = [c for c in matched if len(c) == 1]
-    best = singles or matched
+    # One mistake that explains every result is the simpler account: pairs only if none does.
+    best = [c for c in tried if len(c) == 1 and _matches(c, calls, order)] or [
+        c for c in tried if len(c) == 2 and _matches(c, calls, order)]
     if not best:
         return Diagnosis("unmatched", (), (
             f"no known mistake matches: your pass differs from autograd in {len(failing)} of "
