@@ -82,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     result = assemble(target.spec, configs, found, output, printed)
     written = write_check_files(result, args.out)
     screen = console()
+    screen.print(escape(f"{result.source} against autograd, {result.config.describe()}"),
+                 soft_wrap=True)
     screen.print(check_table(result))
     for sentence in result.sentences():
         screen.print(escape(sentence), soft_wrap=True)
@@ -108,8 +110,7 @@ def write_check_files(result: Check, folder: str) -> list[str]:
 
 def check_table(result: Check) -> Table:
     """The default run's tensors, output layer first."""
-    table = Table(title=escape(f"{result.source} against autograd, {result.config.describe()}"),
-                  title_justify="left")
+    table = Table()
     for header in ("tensor", "shape", "agree @5", "differ", "max rel err"):
         table.add_column(header, justify="left" if header in ("tensor", "shape") else "right")
     for row in result.rows:
