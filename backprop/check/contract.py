@@ -130,7 +130,9 @@ def _tensor(value: object, what: str, shape: tuple[int, int], dtype: torch.dtype
             array = np.asarray(value)
             if array.dtype.kind not in "biuf":
                 raise TypeError
-            tensor = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float64).copy())
+            if array.dtype not in (np.float32, np.float64):
+                array = array.astype(np.float64)
+            tensor = torch.from_numpy(np.ascontiguousarray(array).copy())
         else:
             raise TypeError
     except (TypeError, ValueError):
