@@ -25,7 +25,18 @@ def check(backward: Callable, config: RunConfig | None = None, sweep: bool = Tru
     configs = plan(config or RunConfig(), sweep)
     name = getattr(backward, "__name__", "backward")
     with one_thread():
-        return assemble(name, configs, run_in_process(backward, configs))
+        return assemble(name, configs, run_in_process(backward, configs),
+                        reproduce=lambda c: f"check({name}, RunConfig({_arguments(c)}), "
+                                            "sweep=False)")
+
+
+def _arguments(config: RunConfig) -> str:
+    """RunConfig's arguments that differ from the defaults: 'K=1, d=1, seed=3'."""
+    from backprop.config import RunConfig
+
+    default = RunConfig().as_dict()
+    return ", ".join(f"{key}={value!r}" for key, value in config.as_dict().items()
+                     if value != default[key] or key in ("K", "d", "seed"))
 
 
 class _CallableModule(types.ModuleType):

@@ -60,14 +60,20 @@ def run_in_process(backward: Callable, configs: Sequence[RunConfig]) -> list[Sub
 
 
 def assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submission],
-             output: str = "", printed: int = 0, command: str = "gradreport check") -> Check:
-    """Compare every submission with autograd, localise, sweep and diagnose: the Check."""
+             output: str = "", printed: int = 0,
+             reproduce: Callable[[RunConfig], str] | None = None) -> Check:
+    """Compare every submission with autograd, localise, sweep and diagnose: the Check.
+
+    `reproduce(config)` is the command that checks `config` alone; by default the
+    command line's, `gradreport check SOURCE -K 1 -d 1 --seed 3`.
+    """
     with one_thread():
-        return _assemble(source, configs, found, output, printed, command)
+        return _assemble(source, configs, found, output, printed,
+                         reproduce or (lambda c: f"gradreport check {source} {options(c)}"))
 
 
 def _assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submission],
-              output: str, printed: int, command: str) -> Check:
+              output: str, printed: int, reproduce: Callable[[RunConfig], str]) -> Check:
     calls, sweep = [], []
     rows = first = None
     notes: list[str] = []
@@ -76,8 +82,8 @@ def _assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submiss
         theirs = trace.gradients()
         mine = submission.gradients
         counts = differ_by_name(mine, theirs)
-        finite = {name: bool(t.isfinite().all()) for name, t in {**mine}.items()}
-        differ = tuple(name for name in theirs if counts[name] or not finite[name]
+        differ = tuple(name for name in theirs if counts[name]   # inf/nan: no digits to agree
+                       or not bool(mine[name].isfinite().all())
                        or not bool(theirs[name].isfinite().all()))
         n = config.layers
         if index == 0:
@@ -88,15 +94,15 @@ def _assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submiss
                      "numbers." for r in rows if r.nan_where_numbers]
         else:
             sweep.append(SweepRow(config, not differ, differ))
-        calls.append(Call(problem, mine, theirs, not differ and (index > 0 or all(
-            r.agree for r in rows or ())), bool((trace.z[-1] <= 0).any()),
-            bool((trace.z[-1] > 0).any()),
-            any(bool((z <= 0).any()) for z in trace.z[:-1])))
+        agree = not differ and (index > 0 or all(r.agree for r in rows or ()))
+        calls.append(Call(problem, mine, theirs, agree,
+                          output_off=bool((trace.z[-1] <= 0).any()),
+                          live=bool((trace.z[-1] > 0).any()),
+                          hidden_off=any(bool((z <= 0).any()) for z in trace.z[:-1])))
     assert rows is not None
     failing = [c.problem.config for c in calls if not c.agree]
     smallest = min(failing, key=size_key) if failing else None
-    file = source.rsplit(":", 1)[0] if source.endswith(":backward") else source
     return Check(source, configs[0], rows, first, tuple(notes), tuple(sweep), smallest,
-                 None if smallest is None else f"{command} {file} {options(smallest)}",
+                 None if smallest is None else reproduce(smallest),
                  diagnose(calls), output, printed, dict(calls[0].mine), dict(calls[0].autograd))
 

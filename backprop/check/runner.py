@@ -69,7 +69,9 @@ def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
 
 def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence[RunConfig],
              timeout: float) -> tuple[list[Submission], str, int]:
-    reader = Reader()
+    # A result is the gradients and at most four intermediates per layer, in float64.
+    reader = Reader(max_bytes=max(8 * (c.parameters + 4 * c.batch * c.d * c.layers)
+                                  for c in configs))
     found: dict[int, Submission] = {}
     stage, deadline = None, time.monotonic() + STARTUP
     name = target.path.name
@@ -117,7 +119,7 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
                      f"(exit status {status}, as os._exit({status}) does).")
 
 
-def _submission(tensors: dict, config: RunConfig):
+def _submission(tensors: dict, config: RunConfig) -> Submission:
     """Rebuild and re-check a result from the child: what it sent is not trusted."""
     from backprop.check.contract import normalise
     from backprop.problem import make_problem

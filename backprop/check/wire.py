@@ -39,8 +39,10 @@ def send(fd: int, header: dict, tensors: dict[str, torch.Tensor] | None = None) 
 class Reader:
     """Parses the messages out of the bytes read from the child, as they arrive."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int) -> None:
+        """`max_bytes`: the most array data one message may announce (more is garbage)."""
         self.buffer = bytearray()
+        self.max_bytes = max_bytes
 
     def feed(self, data: bytes) -> list[tuple[dict, dict[str, torch.Tensor]]]:
         """Add bytes; return every message now complete."""
@@ -71,6 +73,8 @@ class Reader:
             raise WireError(f"a message cannot be read ({err})") from None
         sizes = [_numel(shape) * torch.empty((), dtype=dtype).element_size()
                  for _, dtype, shape in specs]
+        if sum(sizes) > self.max_bytes:
+            raise WireError(f"a message announces {sum(sizes):,} bytes of arrays")
         end = 4 + length + sum(sizes)
         if len(self.buffer) < end:
             return None

@@ -50,7 +50,9 @@ def test_the_smallest_failing_config_is_fewest_layers_then_width_then_batch():
     failing = [row.config for row in result.sweep if not row.agree]
     assert result.smallest == min(failing, key=size_key)
     assert result.smallest.batch > 1
-    assert result.command == f"gradreport check backward_bias_mean {options(result.smallest)}"
+    c = result.smallest
+    assert result.command == (f"check(backward_bias_mean, RunConfig(K={c.K}, d={c.d}, "
+                              f"batch={c.batch}, seed={c.seed}), sweep=False)")
     again = check(mutant("bias_mean"), result.smallest, sweep=False)
     assert not again.agree   # the command's config fails by itself
 
