@@ -4,13 +4,8 @@ import sys
 
 import pytest
 
-from backprop.config import (
-    DEFAULT_SEED,
-    ConfigError,
-    RunConfig,
-    add_run_options,
-    config_from_args,
-)
+from backprop.config import DEFAULT_SEED, ConfigError, RunConfig
+from cli.options import add_run_options, config_from_args
 
 
 @pytest.mark.parametrize("changes, words", [
