@@ -116,7 +116,8 @@ def main() -> None:
         for key, values in submission.intermediates.items():
             tensors.update({f"{key}.{k}": t for k, t in enumerate(values, start=1)
                             if t is not None})
-        wire.send(fd, {"kind": "result", "index": index}, tensors)
+        wire.send(fd, {"kind": "result", "index": index,
+                       "transposed": submission.transposed}, tensors)
     wire.send(fd, {"kind": "done", "output": captured.text(), "printed": captured.count})
     os._exit(0)   # their threads and atexit handlers are not ours to wait for
 

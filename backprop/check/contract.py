@@ -32,6 +32,7 @@ class Submission:
 
     gradients: dict[str, torch.Tensor]                      # W1, b1, ..., in layer order
     intermediates: dict[str, tuple[torch.Tensor | None, ...]]  # z, h, delta, grad_h by layer
+    transposed: bool = False   # given in the column convention, and turned to ours
 
 
 def inputs(problem: Problem) -> tuple[list, list, torch.Tensor, torch.Tensor]:
@@ -62,6 +63,11 @@ def normalise(result: object, problem: Problem) -> Submission:
     shapes = [shape for size in layer_sizes(config) for shape in (size, (1, size[1]))]
     gradients = {}
     keyed = dict(zip(((k, kind) for k in range(1, n + 1) for kind in "Wb"), shapes))
+    transposed = column_convention(grads, keyed)
+    if transposed:   # W as (out, in), b as (out, 1): the same numbers, turned to our shapes
+        grads = {key: _turned(value) for key, value in grads.items()}
+        extra = ({key: [None if v is None else _turned(v) for v in values]
+                  for key, values in extra.items()} if isinstance(extra, Mapping) else extra)
     # Every W before any b: in the column convention the first entry named is then a W's.
     for (k, kind), shape in sorted(keyed.items(), key=lambda item: item[0][1] != "W"):
         key = f"{kind}{k}"
@@ -71,7 +77,31 @@ def normalise(result: object, problem: Problem) -> Submission:
         gradients[key] = _tensor(grads[key], f"dL/d{kind}_{k}", shape, problem.dtype,
                                  param=f"{kind}_{k}")
     ordered = {f"{kind}{k}": gradients[f"{kind}{k}"] for k in range(1, n + 1) for kind in "Wb"}
-    return Submission(ordered, _intermediates(extra, problem))
+    return Submission(ordered, _intermediates(extra, problem), transposed)
+
+
+def column_convention(grads: Mapping, keyed: Mapping[tuple[int, str], tuple[int, int]]) -> bool:
+    """True when the gradients are in the column convention: every one that is not square
+    has the transpose of its parameter's shape (dL/dW_k as (out, in), dL/db_k as (out, 1))."""
+    telling = 0
+    for (k, kind), shape in keyed.items():
+        value = grads.get(f"{kind}{k}")
+        got = tuple(getattr(value, "shape", ()))
+        if shape[0] == shape[1] or len(got) != 2:
+            continue
+        if got != shape[::-1]:
+            return False
+        telling += 1
+    return telling > 0
+
+
+def _turned(value: object) -> object:
+    """A 2-D array or tensor transposed; anything else as it is (checked later)."""
+    if isinstance(value, torch.Tensor) and value.dim() == 2:
+        return value.T
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", 0) == 2:
+        return value.T
+    return value
 
 
 def _layers(kind: str, value: object, n: int) -> dict[str, object]:

@@ -92,6 +92,10 @@ def _assemble(source: str, configs: Sequence[RunConfig], found: Sequence[Submiss
             notes = [f"Your {r.name} holds inf or nan in {r.nan_where_numbers} "
                      f"entr{'y' if r.nan_where_numbers == 1 else 'ies'} where autograd has "
                      "numbers." for r in rows if r.nan_where_numbers]
+            if submission.transposed:
+                notes.insert(0, "Your gradients are in the column convention (dL/dW_k as "
+                                "(out, in), dL/db_k as (out, 1)): they are compared turned "
+                                "to W_k's (in, out) and b_k's (1, out), entry for entry.")
         else:
             sweep.append(SweepRow(config, not differ, differ))
         agree = not differ and (index > 0 or all(r.agree for r in rows or ()))

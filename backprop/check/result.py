@@ -78,7 +78,9 @@ class Check:
         """Everything the command line prints below the table, in order."""
         lines = [self.verdict()]
         if self.first:
-            lines.append(self.first[0].upper() + self.first[1:])
+            # "dL/dW_10 is the first ...": a symbol keeps its case at the start of a sentence
+            lines.append(self.first if self.first.startswith("dL/")
+                         else self.first[0].upper() + self.first[1:])
         lines += list(self.notes)
         lines.append(self.sweep_sentence())
         lines.append("Diagnosis: " + self.diagnosis.sentence)

@@ -10,6 +10,7 @@ of memory, a crash, sys.exit or os._exit.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import os
@@ -102,7 +103,8 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
                 stage, deadline = int(header["index"]), time.monotonic() + timeout
             elif kind == "result":
                 index = int(header["index"])
-                found[index] = _submission(tensors, configs[index])
+                found[index] = _submission(tensors, configs[index],
+                                           header.get("transposed") is True)
             elif kind == "error":
                 raise _error(header, target, configs)
             elif kind == "done":
@@ -119,7 +121,7 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
                      f"(exit status {status}, as os._exit({status}) does).")
 
 
-def _submission(tensors: dict, config: RunConfig) -> Submission:
+def _submission(tensors: dict, config: RunConfig, transposed: bool) -> Submission:
     """Rebuild and re-check a result from the child: what it sent is not trusted."""
     from backprop.check.contract import normalise
     from backprop.problem import make_problem
@@ -132,7 +134,8 @@ def _submission(tensors: dict, config: RunConfig) -> Submission:
             kind, _, layer = key.partition(".")
             extra.setdefault(kind, [None] * n)[int(layer) - 1] = tensor
     try:
-        return normalise((grads, extra) if extra else grads, make_problem(config))
+        checked = normalise((grads, extra) if extra else grads, make_problem(config))
+        return dataclasses.replace(checked, transposed=transposed)
     except (UserError, ValueError, IndexError) as err:
         raise CheckError(f"the process running the check sent a bad result ({err}).") from None
 

@@ -44,11 +44,24 @@ def test_a_solution_returning_intermediates_has_each_compared():
     assert "so do the 44 intermediates" in result.verdict()
 
 
-def test_the_column_convention_is_named_in_one_sentence_not_as_wrong_numbers():
+def test_the_column_convention_is_said_and_checked_not_reported_as_wrong_numbers():
+    result = check(fixture("column_solution"))
+    assert result.agree and result.diagnosis.status == "correct"
+    assert "column convention (dL/dW_k as (out, in), dL/db_k as (out, 1))" in result.notes[0]
+    assert any("column convention" in line for line in result.sentences())
+    # compared turned, entry for entry: the gradients kept are in W_k's own shape
+    assert tuple(result.gradients["W11"].shape) == (10, 1)
+
+
+def test_a_mixed_convention_is_named_in_one_sentence():
+    problem = make_problem(RunConfig(K=1, d=3))
+    grads = mutant(frozenset())(list(problem.weights), list(problem.biases), problem.x,
+                                problem.y)
+    grads[0][1] = grads[0][1].T   # dL/dW_2 turned, dL/dW_1 (3, 3) and the biases not
     with pytest.raises(SubmissionError) as caught:
-        check(fixture("column_solution"))
+        normalise(grads, problem)
     message = str(caught.value)
-    assert "your dL/dW_11 is (1, 10), the transpose of W_11's shape (10, 1)" in message
+    assert "your dL/dW_2 is (1, 3), the transpose of W_2's shape (3, 1)" in message
     assert "column convention (W as (out, in))" in message
     assert message.count(".") <= 2 and "\n" not in message
 
