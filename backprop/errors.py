@@ -1,5 +1,30 @@
 """The one error type the command lines catch: something a user can cause and mend."""
 
+from __future__ import annotations
+
+import errno
+
 
 class UserError(Exception):
     """A bad option, file or folder; its message is one sentence, ready to print."""
+
+
+class OutputError(UserError):
+    """An output folder or file that cannot be written; the message is one sentence."""
+
+
+# The system's words where they are not plain enough; the rest ("permission denied",
+# "no space left on device", "read-only file system", "not a directory") already are.
+_PLAIN = {
+    errno.ENAMETOOLONG: "the name is too long for the system",
+    errno.EISDIR: "it is a folder",
+    errno.ELOOP: "too many symbolic links (a loop?)",
+    errno.EDQUOT: "the disk quota is used up",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why `err` happened in plain lower-case words, without its path: 'permission denied'."""
+    if err.errno in _PLAIN:
+        return _PLAIN[err.errno]
+    return (err.strerror or str(err) or type(err).__name__).lower()
