@@ -28,3 +28,17 @@ def os_reason(err: OSError) -> str:
     if err.errno in _PLAIN:
         return _PLAIN[err.errno]
     return (err.strerror or str(err) or type(err).__name__).lower()
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A user's value for a sentence: quoted, control characters escaped, a long one cut.
+
+    '99999…' (5,000 digits): a value of 5,000 characters is not printed whole.
+    """
+    def escaped(part: str) -> str:
+        return "".join(char if char.isprintable() else repr(char)[1:-1] for char in part)
+
+    if len(text) <= limit:
+        return f"'{escaped(text)}'"
+    unit = "digits" if text.isascii() and text.isdigit() else "characters"
+    return f"'{escaped(text[:10])}…' ({len(text):,} {unit})"
