@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import backprop
@@ -18,6 +15,7 @@ from backprop import autograd
 from backprop import problem as problem_module
 from backprop import steps as steps_module
 from backprop.compare import Agreement, significant
+from backprop.environment import source_date
 from backprop.fd import ParamCheck
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
 from backprop.graph import Graph
@@ -125,10 +123,7 @@ def command(run: Run) -> str:
 
 def report_date() -> str:
     """The date on the title page: SOURCE_DATE_EPOCH's when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d")
-    return time.strftime("%Y-%m-%d")
+    return source_date()
 
 
 def _fmt(value: float, digits: int = 5) -> str:

@@ -14,7 +14,7 @@ def seed_of(folder) -> int:
 
 
 def test_a_folder_in_the_way_of_one_file_leaves_the_whole_older_set(tmp_path, capsys) -> None:
-    from report.cli import main
+    from cli.gradreport import main
 
     out = tmp_path / "r"
     assert main(["build", "-K", "1", "-d", "1", "--out", str(out), "-q"]) == 0
@@ -29,7 +29,7 @@ def test_a_folder_in_the_way_of_one_file_leaves_the_whole_older_set(tmp_path, ca
 
 
 def test_a_folder_named_like_a_file_this_build_does_not_write_is_left_alone(tmp_path) -> None:
-    from report.cli import main
+    from cli.gradreport import main
 
     out = tmp_path / "r"
     (out / "report.pdf").mkdir(parents=True)
@@ -38,7 +38,7 @@ def test_a_folder_named_like_a_file_this_build_does_not_write_is_left_alone(tmp_
 
 
 def test_graph_refuses_a_folder_in_the_way_before_moving_any_drawing(tmp_path, capsys) -> None:
-    from report.cli import main
+    from cli.gradreport import main
 
     out = tmp_path / "g"
     assert main(["graph", "-K", "1", "-d", "1", "--out", str(out), "-q"]) == 0
