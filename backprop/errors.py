@@ -9,6 +9,14 @@ class UserError(Exception):
     """A bad option, file or folder; its message is one sentence, ready to print."""
 
 
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: the command unwinds as it does for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class OutputError(UserError):
     """An output folder or file that cannot be written; the message is one sentence."""
 
@@ -30,14 +38,16 @@ def os_reason(err: OSError) -> str:
     return (err.strerror or str(err) or type(err).__name__).lower()
 
 
+def escaped(text: str) -> str:
+    """`text` with its control characters written as escapes: a newline as \\n."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def quoted(text: str, limit: int = 40) -> str:
     """A user's value for a sentence: quoted, control characters escaped, a long one cut.
 
     '99999…' (5,000 digits): a value of 5,000 characters is not printed whole.
     """
-    def escaped(part: str) -> str:
-        return "".join(char if char.isprintable() else repr(char)[1:-1] for char in part)
-
     if len(text) <= limit:
         return f"'{escaped(text)}'"
     unit = "digits" if text.isascii() and text.isdigit() else "characters"

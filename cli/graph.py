@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop.config import RunConfig
-from backprop.errors import UserError
+from backprop.errors import UserError, quoted
 from backprop.files import output_folder
 from cli.console import console
 from cli.options import add_run_options, config_from_args, folder_name
@@ -34,7 +34,7 @@ DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR 
 def variable_name(text: str) -> str:
     """--var: a Python name, checked before the script runs (an empty one is not `loss`)."""
     if not text.isidentifier():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Python variable name")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a Python variable name")
     return text
 
 
