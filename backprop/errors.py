@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 
 
 class UserError(Exception):
@@ -35,6 +36,8 @@ def os_reason(err: OSError) -> str:
     """Why `err` happened in plain lower-case words, without its path: 'permission denied'."""
     if err.errno in _PLAIN:
         return _PLAIN[err.errno]
+    if err.errno:  # the system's standard words for it, whatever text came with it
+        return os.strerror(err.errno).lower()
     return (err.strerror or str(err) or type(err).__name__).lower()
 
 

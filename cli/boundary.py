@@ -53,6 +53,7 @@ def _run(prog: str, command: Callable[[], int]) -> int:
         return fail(prog, str(err))
     except KeyboardInterrupt:
         _ignore_signals()  # a second Ctrl-C while this is said is not a traceback
+        _forget_interrupt()
         fail(prog, "interrupted")
         return INTERRUPTED
     except Stopped as stop:
@@ -99,6 +100,17 @@ def _cut(word: str) -> str:
     if len(word) > 1 and word[0] == word[-1] and word[0] in "'\"":  # quoted already
         word = word[1:-1]
     return quoted(word) + end
+
+
+def _forget_interrupt() -> None:
+    """Keep CPython from ending with SIGINT after our exit status 130.
+
+    A Ctrl-C inside exec() of a string (dataclasses builds its methods so, as modules
+    import) sets CPython's "unhandled KeyboardInterrupt" flag even when it is caught, and
+    the interpreter then kills itself with SIGINT at exit. Each exec() of a string clears
+    the flag first.
+    """
+    exec("None")
 
 
 def _interrupt(signum: int, frame: object) -> None:

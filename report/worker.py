@@ -10,8 +10,8 @@ each stage, the files it wrote, or the error that stopped it.
 from __future__ import annotations
 
 import contextlib
-import logging
 import multiprocessing
+import os
 import signal
 import sys
 import traceback
@@ -79,10 +79,10 @@ class Worker:
 
 
 def _stopped_by_parent(*_: object) -> None:
-    """Unwind, so atomic_write removes its temporary file; WeasyPrint, stopped in an SVG,
-    would log "Failed to render SVG image" on the user's terminal: its log is off now."""
-    logging.disable(logging.CRITICAL)
-    sys.exit(1)
+    """End now, without unwinding: an exception raised here could land in WeasyPrint's SVG
+    code (which logs "Failed to render SVG image") or in a __del__ ("Exception ignored"), on
+    the user's terminal. The parent removes the staging folder this wrote into."""
+    os._exit(1)
 
 
 def _serve(connection: Connection, parent_end: Connection, config: RunConfig, folder: Path,
