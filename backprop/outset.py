@@ -30,13 +30,15 @@ FORMAT = "backprop-lab swap 1"
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                 if hasattr(signal, name))
 
-# Lock descriptors this process holds. A forked child (the report worker, a user script's
-# fork) closes its copies, so the lock is freed when this process ends, not when they do.
-_held: set[int] = set()
+# The locks this process holds, by folder (device, inode) and thread: a command may hold
+# its folder's lock around a staging that takes it again. A forked child (the report
+# worker, a user script's fork) closes its copies, so a lock is freed when this process
+# ends, not when they do.
+_held: dict[tuple[int, int, int], int] = {}
 
 
 def _close_held_in_child() -> None:
-    for fd in _held:
+    for fd in _held.values():
         with suppress(OSError):
             os.close(fd)
     _held.clear()
@@ -58,6 +60,12 @@ def locked(folder: Path) -> Iterator[None]:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as err:
         raise OutputError(f"cannot write to {folder}: {os_reason(err)}.") from None
+    info = os.fstat(fd)
+    key = (info.st_dev, info.st_ino, threading.get_ident())
+    if key in _held:  # this thread holds it already
+        os.close(fd)
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -66,10 +74,11 @@ def locked(folder: Path) -> Iterator[None]:
                               "it has finished.") from None
         except OSError:  # a file system without locks: there is nothing to hold
             pass
-        _held.add(fd)
+        _held[key] = fd
         yield
     finally:
-        _held.discard(fd)
+        if _held.get(key) == fd:
+            del _held[key]
         os.close(fd)
 
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from backprop.config import RunConfig
 from backprop.errors import UserError, quoted
 from backprop.files import output_folder
+from backprop.outset import locked
 from cli.console import console
 from cli.options import add_run_options, config_from_args, folder_name
 
@@ -63,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("run options do not apply to a script: its code decides the network")
     # Absolute, so a script that calls os.chdir cannot move where the files go.
     out = Path(args.out).absolute()
-    with output_folder(out):
-        return _draw(args, config, out)
+    with output_folder(out), locked(out):  # a second command there is refused before the
+        return _draw(args, config, out)     # script runs, not after
 
 
 def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:

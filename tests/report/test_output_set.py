@@ -50,3 +50,31 @@ def test_graph_refuses_a_folder_in_the_way_before_moving_any_drawing(tmp_path, c
     err = capsys.readouterr().err
     assert files_in(out) == before   # not four K=2 files beside a K=1 one
     assert "graph.svg: it is a folder" in err
+
+
+def test_graph_holds_the_lock_for_the_whole_command(tmp_path, capsys) -> None:
+    import threading
+
+    from backprop.outset import locked
+    from cli.gradreport import main
+
+    out, ran = tmp_path / "g", tmp_path / "ran"
+    out.mkdir()
+    (tmp_path / "s.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    holding, leave = threading.Event(), threading.Event()
+
+    def other_command() -> None:
+        with locked(out):
+            holding.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other_command)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        assert main(["graph", str(tmp_path / "s.py"), "--out", str(out), "-q"]) == 2
+    finally:
+        leave.set()
+        thread.join(10)
+    assert f"another build is writing to {out}/" in capsys.readouterr().err
+    assert not ran.exists()   # refused before the script ran, not after it
