@@ -32,9 +32,8 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
     while the command's modules import is `interrupted` too (import them in `command`).
     """
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, *STOPPED)}
-    signal.signal(signal.SIGINT, _interrupt)
-    for signum in STOPPED:
-        signal.signal(signum, _stop)
+    logging_off = logging.root.manager.disable  # the handlers turn logging off as they stop
+    _handle_signals()
     try:
         for stream in (sys.stdout, sys.stderr):  # a file name an ASCII terminal can't show
             with contextlib.suppress(AttributeError, ValueError):
@@ -44,6 +43,7 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        logging.disable(logging_off)
 
 
 def _run(prog: str, command: Callable[[], int]) -> int:
@@ -123,6 +123,12 @@ def _stop(signum: int, frame: object) -> None:
     raise Stopped(signum)
 
 
+def _handle_signals() -> None:
+    signal.signal(signal.SIGINT, _interrupt)
+    for signum in STOPPED:
+        signal.signal(signum, _stop)
+
+
 def _ignore_signals() -> None:
     for signum in (signal.SIGINT, *STOPPED):
         signal.signal(signum, signal.SIG_IGN)
@@ -130,21 +136,35 @@ def _ignore_signals() -> None:
 
 def _wait_for_threads(prog: str, status: int, before: set[threading.Thread]) -> int:
     """Wait, as python does at exit, for threads a user's script left running; Ctrl-C (or
-    SIGTERM, SIGHUP) ends the wait as `interrupted`, not as a traceback and status 0."""
+    SIGTERM, SIGHUP) ends the wait as `interrupted`, not as a traceback and status 0.
+
+    A command already stopped by a signal does not wait: it ends now, with its status.
+    """
+    def running() -> list[threading.Thread]:
+        return [t for t in threading.enumerate()
+                if t not in before and not t.daemon and t.is_alive()]
+
+    if not running():
+        return status
+    if status > 128:  # said already; the threads would hold the interpreter's own exit
+        _exit_now(status)
+    _handle_signals()  # an error above set them to be ignored while it was said
     try:
-        while True:
-            running = [t for t in threading.enumerate()
-                       if t not in before and not t.daemon and t.is_alive()]
-            if not running:
-                return status
-            running[0].join()
+        while threads := running():
+            threads[0].join()
     except (KeyboardInterrupt, Stopped) as stop:
         _ignore_signals()
         signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
         fail(prog, "interrupted" if signum == signal.SIGINT else STOPPED[signum])
+        _exit_now(128 + signum)
+    return status
+
+
+def _exit_now(status: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
-            sys.stdout.flush()
-        os._exit(128 + signum)  # the threads would hold the interpreter's own exit
+            stream.flush()
+    os._exit(status)
 
 
 def _drop_stdout() -> None:

@@ -57,3 +57,18 @@ def test_ctrl_c_while_a_scripts_thread_runs_on_is_interrupted_not_0(tmp_path) ->
         running.kill()
     assert running.returncode == 130
     assert err == "gradreport: interrupted.\n" and "wrote " in out
+
+
+def test_ctrl_c_while_the_script_runs_beside_its_thread_ends_at_once(tmp_path) -> None:
+    running = graph(tmp_path, "import threading, time\n"
+                              "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+                              "print('script-is-sleeping', flush=True)\n"
+                              "time.sleep(60)\n")
+    try:
+        assert running.stdout.readline() == "script-is-sleeping\n"
+        os.kill(running.pid, signal.SIGINT)
+        out, err = running.communicate(timeout=20)   # not the thread's 60 s
+    finally:
+        running.kill()
+    assert running.returncode == 130 and err == "gradreport: interrupted.\n"
+    assert not (tmp_path / "out").exists()   # the folder it made is gone again
