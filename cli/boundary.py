@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import os
 import signal
 import sys
@@ -32,7 +31,7 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
     while the command's modules import is `interrupted` too (import them in `command`).
     """
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, *STOPPED)}
-    logging_off = logging.root.manager.disable  # the handlers turn logging off as they stop
+    logging_off = _logging_disabled()  # the handlers turn logging off as they stop
     _handle_signals()
     try:
         for stream in (sys.stdout, sys.stderr):  # a file name an ASCII terminal can't show
@@ -43,7 +42,10 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-        logging.disable(logging_off)
+        if _logging_disabled() != logging_off:
+            import logging
+
+            logging.disable(logging_off)
 
 
 def _run(prog: str, command: Callable[[], int]) -> int:
@@ -113,13 +115,25 @@ def _forget_interrupt() -> None:
     exec("None")
 
 
+def _logging_disabled() -> int:
+    logging = sys.modules.get("logging")  # not imported for it: a millisecond of start-up
+    return logging.root.manager.disable if logging else 0
+
+
+def _quiet_logging() -> None:
+    """Logging off: WeasyPrint logs "Failed to render SVG image" as a signal unwinds it."""
+    logging = sys.modules.get("logging")
+    if logging:
+        logging.disable(logging.CRITICAL)
+
+
 def _interrupt(signum: int, frame: object) -> None:
-    logging.disable(logging.CRITICAL)  # WeasyPrint logs "Failed to render" as it unwinds
+    _quiet_logging()
     raise KeyboardInterrupt
 
 
 def _stop(signum: int, frame: object) -> None:
-    logging.disable(logging.CRITICAL)
+    _quiet_logging()
     raise Stopped(signum)
 
 

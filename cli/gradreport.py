@@ -6,12 +6,15 @@ user can cause ends in one sentence on stderr and exit status 2 (cli.boundary).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from cli.boundary import guarded
+from cli.boundary import guarded  # small: the boundary is up within milliseconds of start
+
+if TYPE_CHECKING:  # everything else is imported inside the boundary
+    import argparse
+    from collections.abc import Sequence
 
 COMMANDS = ("build", "compare", "graph")  # one module of cli/ each
 
