@@ -67,7 +67,7 @@ def test_ctrl_c_while_the_script_runs_beside_its_thread_ends_at_once(tmp_path) -
     try:
         assert running.stdout.readline() == "script-is-sleeping\n"
         os.kill(running.pid, signal.SIGINT)
-        out, err = running.communicate(timeout=20)   # not the thread's 60 s
+        _, err = running.communicate(timeout=20)   # not the thread's 60 s
     finally:
         running.kill()
     assert running.returncode == 130 and err == "gradreport: interrupted.\n"
