@@ -32,13 +32,24 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
     """
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, *STOPPED)}
     logging_off = _logging_disabled()  # the handlers turn logging off as they stop
-    _handle_signals()
+    before: set[threading.Thread] = set()
+
+    def prepared() -> int:  # all of it inside _run's try: a signal may come at any line
+        _handle_signals()
+        # Held back while stderr is reconfigured: stopped half way, it would print nothing.
+        blocked = {signal.SIGINT, *STOPPED}
+        signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            before.update(threading.enumerate())
+            for stream in (sys.stdout, sys.stderr):  # a file name an ASCII terminal can't show
+                with contextlib.suppress(AttributeError, ValueError):
+                    stream.reconfigure(errors="backslashreplace")
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+        return command()
+
     try:
-        for stream in (sys.stdout, sys.stderr):  # a file name an ASCII terminal can't show
-            with contextlib.suppress(AttributeError, ValueError):
-                stream.reconfigure(errors="backslashreplace")
-        before = set(threading.enumerate())
-        return _wait_for_threads(prog, _run(prog, command), before)
+        return _wait_for_threads(prog, _run(prog, prepared), before)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
