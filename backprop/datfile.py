@@ -19,6 +19,7 @@ the very same bits.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,10 @@ PASSES = ("autograd", "hand-written")
 _FORMAT = {"float32": "%16.8e", "float64": "%24.16e"}  # 9 and 17 significant digits
 _FLOAT32_LIMIT = 3.4028235677973366e38  # the largest float32 plus half an ulp: rounds to inf
 _NONFINITE = {"inf", "+inf", "-inf", "nan", "+nan", "-nan"}
+# What a writer writes: float() alone also reads '١٫٠', '１.０', '1_0' and 'infinity'.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WORD = re.compile(r"[^ \t\r\f\v]+")  # ASCII blanks part the values; no other space does
+_NUMBER_CHARS = frozenset("0123456789+-.eE")
 
 
 class DatError(UserError, ValueError):
@@ -91,8 +96,9 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     if lines and lines[-1] == "":
         lines.pop()
 
-    def fail(lineno: int, problem: str) -> DatError:
-        return DatError(f"{source}, line {lineno}: {problem}.")
+    def fail(lineno: int, problem: str, column: int | None = None) -> DatError:
+        where = f"line {lineno}" + ("" if column is None else f", column {column}")
+        return DatError(f"{source}, {where}: {problem}.")
 
     if not lines or lines[0].rstrip() != MAGIC:
         raise fail(1, NOT_DAT)
@@ -111,6 +117,12 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     lineno, pass_name = header["pass"]
     if pass_name not in PASSES:
         raise fail(lineno, f"unknown pass {pass_name!r} (expected {' or '.join(PASSES)})")
+    for key in ("config", "blocks"):  # int() would read K=٣ as 3
+        lineno, value = header[key]
+        odd = next((i for i, char in enumerate(lines[lineno - 1]) if not char.isascii()), None)
+        if odd is not None:
+            raise fail(lineno, f"{lines[lineno - 1][odd]!r} is not an ASCII character",
+                       odd + 1)
     lineno, described = header["config"]
     try:
         config = RunConfig.parse(described)
@@ -146,8 +158,8 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
                                    "rows")
             try:
                 values.append(_parse_row(lines[at], cols, config.dtype))
-            except ValueError as err:
-                raise fail(at + 1, str(err)) from None
+            except RowError as err:
+                raise fail(at + 1, str(err), err.column) from None
             at += 1
         gradients[name] = torch.tensor(values, dtype=dtype).reshape(rows, cols)
     while at < len(lines) and not lines[at].strip():
@@ -157,30 +169,33 @@ def parse_dat(text: str, source: str = "<text>") -> DatFile:
     return DatFile(pass_name, config, header["torch"][1], gradients)
 
 
+class RowError(ValueError):
+    """What is wrong with one row of values, and at which column (from 1) when known."""
+
+    def __init__(self, problem: str, column: int | None = None) -> None:
+        super().__init__(problem)
+        self.column = column
+
+
 def _parse_row(line: str, cols: int, dtype: str) -> list[float]:
-    """The values of one row; ValueError says what is wrong with it."""
-    words = line.split()
+    """The values of one row; RowError says what is wrong with it, and where."""
+    words = list(_WORD.finditer(line))
     if len(words) != cols:
-        raise ValueError(f"expected {cols} values, found {len(words)}")
-    try:
-        row = [float(w) for w in words]
-    except ValueError:
-        bad = next(w for w in words if not _is_float(w))
-        raise ValueError(f"{bad[:20]!r} is not a number") from None
-    if "_" in line:  # float() reads 1_000; no writer does
-        bad = next(w for w in words if "_" in w)
-        raise ValueError(f"{bad[:20]!r} is not a number")
-    for word, value in zip(words, row):
-        if not math.isfinite(value) and word.lower() not in _NONFINITE:
-            raise ValueError(f"{word[:20]!r} is out of range")   # 1e99999, 'infinity'
-        if dtype == "float32" and math.isfinite(value) and abs(value) >= _FLOAT32_LIMIT:
-            raise ValueError(f"{word[:20]!r} is out of range for float32")
+        raise RowError(f"expected {cols} values, found {len(words)}")
+    row = []
+    for match in words:
+        word = match.group()
+        if word.lower() in _NONFINITE:
+            row.append(float(word))
+            continue
+        if not _NUMBER.fullmatch(word):
+            odd = next((i for i, char in enumerate(word) if char not in _NUMBER_CHARS), 0)
+            raise RowError(f"{word[:20]!r} is not a number (a number is ASCII digits with a "
+                           "sign, a point and an exponent)", match.start() + odd + 1)
+        value = float(word)
+        if not math.isfinite(value):
+            raise RowError(f"{word[:20]!r} is out of range", match.start() + 1)  # 1e99999
+        if dtype == "float32" and abs(value) >= _FLOAT32_LIMIT:
+            raise RowError(f"{word[:20]!r} is out of range for float32", match.start() + 1)
+        row.append(value)
     return row
-
-
-def _is_float(word: str) -> bool:
-    try:
-        float(word)
-    except ValueError:
-        return False
-    return True

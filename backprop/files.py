@@ -10,16 +10,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from backprop.errors import UserError
+from backprop.errors import OutputError, os_reason
+from backprop.outset import JOURNAL, STAGE_PREFIX, locked, recover, replace_set
 
 AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
 RUN_JSON = "run.json"
 GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
-
-
-class OutputError(UserError):
-    """An output folder or file that cannot be written; the message is one sentence."""
 
 
 def prepare_folder(folder: str | Path) -> Path:
@@ -33,8 +30,7 @@ def prepare_folder(folder: str | Path) -> Path:
         what = "a symbolic link to nothing" if path.is_symlink() else "a file, not a folder"
         raise OutputError(f"cannot write to {path}: it is {what}.") from None
     except OSError as err:
-        reason = err.strerror or str(err)
-        raise OutputError(f"cannot write to {path}: {reason.lower()}.") from None
+        raise OutputError(f"cannot write to {path}: {os_reason(err)}.") from None
     return path
 
 
@@ -69,30 +65,25 @@ def output_folder(folder: str | Path) -> Iterator[Path]:
 def staging(folder: Path, owned: Iterable[str]) -> Iterator[Path]:
     """A hidden folder in `folder` for one command's files, so `folder` holds a whole set.
 
-    On success the files move into `folder` (a rename each: it needs no space) and any
-    file of `owned` the command did not write this time is removed, so no file is left
-    from an older run; on failure or Ctrl-C the staged files are removed and `folder` is
-    as it was.
+    The folder's lock is held throughout (another command writing there is refused), and
+    a swap a killed command left half done is finished first. On success the staged files
+    replace the older set together (see backprop/outset.py): any file of `owned` the
+    command did not write this time is removed, so no file is left from an older run; on
+    failure, a signal or Ctrl-C the staged files are removed and `folder` is as it was.
     """
-    try:
-        stage = Path(tempfile.mkdtemp(dir=folder, prefix=".gradreport-"))
-    except OSError as err:
-        reason = err.strerror or str(err)
-        raise OutputError(f"cannot write to {folder}: {reason.lower()}.") from None
-    try:
-        yield stage
-        written = {path.name for path in stage.iterdir()}
-        for name in set(owned) - written:
-            (Path(folder) / name).unlink(missing_ok=True)
-        for name in sorted(written):
-            try:
-                os.replace(stage / name, Path(folder) / name)
-            except OSError as err:  # a folder of that name, say
-                reason = err.strerror or str(err)
-                raise OutputError(f"cannot write {Path(folder) / name}: {reason.lower()}.") \
-                    from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    folder = Path(folder)
+    with locked(folder):
+        recover(folder)
+        try:
+            stage = Path(tempfile.mkdtemp(dir=folder, prefix=STAGE_PREFIX))
+        except OSError as err:
+            raise OutputError(f"cannot write to {folder}: {os_reason(err)}.") from None
+        try:
+            yield stage
+            replace_set(folder, stage, owned)
+        finally:
+            if not os.path.lexists(stage / JOURNAL):  # else the next command finishes it
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 def atomic_write(path: str | Path, data: str | bytes) -> None:
@@ -108,8 +99,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
-            reason = err.strerror or str(err)
-            raise OutputError(f"cannot write {path}: {reason.lower()}.") from None
+            raise OutputError(f"cannot write {path}: {os_reason(err)}.") from None
         raise
 
 

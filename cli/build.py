@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop.config import RunConfig
+from backprop.environment import source_date
 from backprop.files import (
     AUTOGRAD_DAT,
     GRAPH_FILES,
@@ -48,6 +49,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute the run of the options, write its files and report to --out; print a summary."""
     config = config_from_args(args)
+    source_date()  # an unusable SOURCE_DATE_EPOCH is said now, not after the whole run
     with output_folder(args.out) as out, staging(out, BUILD_FILES) as stage:
         result, written = _build(config, stage, args)  # into `out` together once all are made
     screen = console()

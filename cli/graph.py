@@ -13,8 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop.config import RunConfig
-from backprop.errors import UserError
+from backprop.errors import UserError, quoted
 from backprop.files import output_folder
+from backprop.outset import locked
 from cli.console import console
 from cli.options import add_run_options, config_from_args, folder_name
 
@@ -34,7 +35,7 @@ DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR 
 def variable_name(text: str) -> str:
     """--var: a Python name, checked before the script runs (an empty one is not `loss`)."""
     if not text.isidentifier():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Python variable name")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a Python variable name")
     return text
 
 
@@ -63,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("run options do not apply to a script: its code decides the network")
     # Absolute, so a script that calls os.chdir cannot move where the files go.
     out = Path(args.out).absolute()
-    with output_folder(out):
-        return _draw(args, config, out)
+    with output_folder(out), locked(out):  # a second command there is refused before the
+        return _draw(args, config, out)     # script runs, not after
 
 
 def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:

@@ -19,7 +19,9 @@ from backprop.config import (
     MAX_WIDTH,
     RunConfig,
 )
-from backprop.errors import UserError
+from backprop.errors import UserError, quoted
+
+MAX_DIGITS = 30  # more than any limit of an option has (seeds go to 2**63 - 1, 19 digits)
 
 
 class UsageError(UserError):
@@ -44,9 +46,13 @@ class OptionParser(argparse.ArgumentParser):
 
 def whole_number(text: str) -> int:
     """An option's integer: ASCII digits with an optional sign (not '1_0', not '٣')."""
-    if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
-        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}")
-    return int(text)
+    digits = text.strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", digits):
+        raise argparse.ArgumentTypeError(f"invalid int value: {quoted(text)}")
+    # int() refuses 4,301 digits with a ValueError, which argparse would word itself
+    if len(digits.lstrip("+-").lstrip("0")) > MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is too large")
+    return int(digits)
 
 
 def folder_name(text: str) -> str:

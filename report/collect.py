@@ -7,13 +7,11 @@ Nothing here computes: values come from `run`, its drawn graph and the notes' nu
 from __future__ import annotations
 
 import math
-import os
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backprop.compare import significant
+from backprop.environment import source_date
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
 from backprop.problem import layer_sizes
 from backprop.record import versions
@@ -110,10 +108,7 @@ def command(run: Run) -> str:
 
 def report_date() -> str:
     """The date on the title page: SOURCE_DATE_EPOCH's when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d")
-    return time.strftime("%Y-%m-%d")
+    return source_date()
 
 
 def _fmt(value: float, digits: int = 5) -> str:

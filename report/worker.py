@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 import traceback
@@ -77,12 +78,19 @@ class Worker:
         self.process.join()
 
 
+def _stopped_by_parent(*_: object) -> None:
+    """End now, without unwinding: an exception raised here could land in WeasyPrint's SVG
+    code (which logs "Failed to render SVG image") or in a __del__ ("Exception ignored"), on
+    the user's terminal. The parent removes the staging folder this wrote into."""
+    os._exit(1)
+
+
 def _serve(connection: Connection, parent_end: Connection, config: RunConfig, folder: Path,
            pdf: bool) -> None:
     parent_end.close()   # else the parent closing its end would never reach us as EOF
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
-    # Stopped by the parent: unwind, so atomic_write removes its temporary file.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    for signum in (signal.SIGINT, signal.SIGHUP):   # Ctrl-C, a closed terminal: the parent's
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stopped_by_parent)
 
     with contextlib.suppress(Exception):   # the same error comes back, reported, when rendering
         prepare(config, pdf)

@@ -7,14 +7,18 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TextIO
 
 import torch
 
+from backprop.errors import Stopped
 from backprop.graph.build import check_output, graph_of
 from backprop.graph.records import Graph, GraphError
 from backprop.textfile import read_text_file
+
+_REAL_EXIT = os._exit  # the script's os._exit raises while it runs; a forked child needs this
 
 
 def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) -> Graph:
@@ -60,12 +64,12 @@ def run_script(path: Path) -> dict[str, object]:
     sys.path.insert(0, str(path.resolve().parent))  # its own modules import, as with python
     exits: list[int] = []  # os._exit calls, also from the script's threads
     try:
-        with _os_exit_raises(exits):
-            exec(code, namespace)
+        with _own_streams(), _os_exit_raises(exits):
+            _exec_in_this_process(code, namespace)
     except SystemExit as stop:
         _check_exit(path, stop.code)
-    except KeyboardInterrupt:
-        raise  # the command line reports it as "interrupted"
+    except (KeyboardInterrupt, Stopped):
+        raise  # the command line reports it as "interrupted" (or "stopped by SIGTERM")
     except BaseException as err:  # a script may raise anything, not only an Exception
         raise GraphError(f"{path} failed{_where(err, path)}: {_first_line(err)}") from None
     finally:
@@ -74,6 +78,67 @@ def run_script(path: Path) -> dict[str, object]:
     if exits:  # called in another thread, where SystemExit ends only that thread
         _check_exit(path, exits[0])
     return namespace
+
+
+def _exec_in_this_process(code: object, namespace: dict[str, object]) -> None:
+    """exec the script; a child it forked (os.fork) ends where the script does, as under
+    python, instead of going on to print our table and write our files a second time."""
+    pid = os.getpid()
+    try:
+        exec(code, namespace)
+    except BaseException as err:
+        if os.getpid() != pid:
+            _end_child(err)
+        raise
+    if os.getpid() != pid:
+        _end_child(None)
+
+
+def _end_child(err: BaseException | None) -> None:
+    """End a forked child as python ends a script: its exit status, or a traceback and 1."""
+    status = 0
+    if isinstance(err, SystemExit):
+        if isinstance(err.code, int) or err.code is None:
+            status = err.code or 0
+        else:
+            print(err.code, file=sys.stderr)
+            status = 1
+    elif err is not None:
+        traceback.print_exception(err)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    _REAL_EXIT(status)
+
+
+@contextmanager
+def _own_streams() -> Iterator[None]:
+    """The script may close or replace sys.stdout and sys.stderr (or fds 1 and 2): ours are
+    back for our own output once it ends."""
+    streams = {1: sys.stdout, 2: sys.stderr}
+    copies = {}
+    for fd in streams:
+        with suppress(OSError):
+            copies[fd] = os.dup(fd)
+    try:
+        yield
+    finally:
+        for fd, copy in copies.items():
+            try:
+                os.fstat(fd)
+            except OSError:  # os.close(1) in the script
+                os.dup2(copy, fd)
+            os.close(copy)
+        sys.stdout, sys.stderr = (_reopened(stream, fd) if stream.closed else stream
+                                  for fd, stream in streams.items())
+
+
+def _reopened(stream: TextIO, fd: int) -> TextIO:
+    """A new text stream on `fd` with `stream`'s encoding, for a stream the script closed."""
+    return open(fd, "w", encoding=getattr(stream, "encoding", None) or "utf-8",
+                errors=getattr(stream, "errors", None) or "backslashreplace", closefd=False,
+                buffering=1 if getattr(stream, "line_buffering", False) else -1)
 
 
 def _return_to(cwd: str, path: Path) -> None:
@@ -101,7 +166,7 @@ def _os_exit_raises(calls: list[int]) -> Iterator[None]:
     Each status is appended to `calls`. Only in this process: a child the script forks
     (multiprocessing, DataLoader workers) must still end for real when it calls os._exit.
     """
-    real_exit, pid = os._exit, os.getpid()
+    real_exit, pid = _REAL_EXIT, os.getpid()
 
     def exit_(code: int) -> None:
         if os.getpid() != pid:

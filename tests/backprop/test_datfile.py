@@ -86,7 +86,7 @@ def corrupt(text, old, new, count=1):
     (lambda t: t[:-5], 31, "the last line has no newline; the file is truncated"),
     (lambda t: [*t.split("\n")[:10], "1_000 2 3", ""], 11, "'1_000' is not a number"),
     (lambda t: [*t.split("\n")[:10], "1e99999 2 3", ""], 11, "'1e99999' is out of range"),
-    (lambda t: [*t.split("\n")[:10], "infinity 2 3", ""], 11, "'infinity' is out of range"),
+    (lambda t: [*t.split("\n")[:10], "infinity 2 3", ""], 11, "'infinity' is not a number"),
     (lambda t: [*t.split("\n")[:10], "1e39 2 3", ""], 11, "'1e39' is out of range for float32"),
 ])
 def test_reader_names_the_line_of_each_fault(good_text, mangle, line, words):
@@ -95,8 +95,33 @@ def test_reader_names_the_line_of_each_fault(good_text, mangle, line, words):
     with pytest.raises(DatError) as caught:
         parse_dat(text, "my.dat")
     message = str(caught.value)
-    assert message.startswith(f"my.dat, line {line}: "), message
+    assert message.startswith((f"my.dat, line {line}: ", f"my.dat, line {line}, column ")), (
+        message)
     assert words in message and message.endswith(".") and "\n" not in message
+
+
+@pytest.mark.parametrize("row, column, shown", [
+    ("1 ٠.٠٠e+٠٠ 3", 3, "'٠.٠٠e+٠٠'"),     # Arabic-Indic digits: float() reads 0.0
+    ("1 2 ０.０", 5, "'０.０'"),              # full-width digits
+    ("٣ 2 3", 1, "'٣'"),
+    ("1 2.5e٣ 3", 7, "'2.5e٣'"),
+    ("1 0x1p3 3", 4, "'0x1p3'"),
+    ("1 2\u20033 4", 4, "'2\\u20033'"),   # an em space does not part two values
+    ("1 2 3.4.5", 5, "'3.4.5'"),
+])
+def test_only_ascii_numbers_are_read_and_the_column_is_named(good_text, row, column, shown):
+    lines = good_text.split("\n")
+    lines[10] = row
+    with pytest.raises(DatError) as caught:
+        parse_dat("\n".join(lines), "my.dat")
+    assert str(caught.value) == (f"my.dat, line 11, column {column}: {shown} is not a number "
+                                 "(a number is ASCII digits with a sign, a point and an "
+                                 "exponent).")
+
+
+def test_non_ascii_digits_in_the_config_line_are_refused(good_text):
+    with pytest.raises(DatError, match=r"my\.dat, line 3, column 13: '٢' is not an ASCII"):
+        parse_dat(corrupt(good_text, "K=2 ", "K=٢ "), "my.dat")
 
 
 def test_a_byte_order_mark_is_not_content(good_text, tmp_path):

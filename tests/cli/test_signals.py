@@ -1,0 +1,115 @@
+"""Signals end a build in one line with the shell's status, the output set untouched and
+no staging left (real processes: the process and its signals are the point)."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+OLD = {"run.json": "old run", "torch_autograd.dat": "old dat", "report.html": "old html"}
+
+
+def start(*args: str) -> tuple[subprocess.Popen, queue.Queue]:
+    """gradreport with `args`, and a queue of its stderr lines as they come."""
+    proc = subprocess.Popen([sys.executable, "-m", "cli.gradreport", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr],
+                     daemon=True).start()
+    return proc, lines
+
+
+def wait_for(lines: queue.Queue, text: str, timeout: float = 120) -> list[str]:
+    seen, deadline = [], time.monotonic() + timeout
+    while not any(text in line for line in seen):
+        seen.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+    return seen
+
+
+def rest(proc: subprocess.Popen, lines: queue.Queue) -> list[str]:
+    proc.wait(30)
+    time.sleep(0.1)   # the reader thread drains the pipe
+    return [lines.get() for _ in range(lines.qsize())]
+
+
+def inside_boundary(pid: int, timeout: float = 30) -> None:
+    """Wait until gradreport's own handlers are set: it catches SIGTERM from then on."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/status") as status:
+            caught = next(int(line.split()[1], 16) for line in status
+                          if line.startswith("SigCgt:"))
+        if caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.005)
+    raise AssertionError("gradreport never reached its error boundary")
+
+
+def old_set(folder) -> None:
+    folder.mkdir()
+    for name, text in OLD.items():
+        (folder / name).write_text(text)
+
+
+def assert_untouched(folder) -> None:
+    assert {p.name: p.read_text() for p in folder.iterdir()} == OLD
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.5])  # importing, then computing
+def test_ctrl_c_at_any_moment_is_interrupted_and_130(tmp_path, delay) -> None:
+    old_set(tmp_path / "r")
+    proc, lines = start("build", "-q", "-K", "1", "-d", "1", "--out", str(tmp_path / "r"))
+    try:
+        inside_boundary(proc.pid)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        assert rest(proc, lines) == ["gradreport: interrupted.\n"]
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert_untouched(tmp_path / "r")
+
+
+@pytest.mark.parametrize("signum, status, words, computing", [
+    (signal.SIGTERM, 143, "gradreport: stopped by SIGTERM.\n", True),
+    (signal.SIGHUP, 129, "gradreport: stopped by SIGHUP.\n", False),
+])
+def test_sigterm_and_sighup_end_a_build_as_ctrl_c_does(tmp_path, signum, status, words,
+                                                       computing) -> None:
+    old_set(tmp_path / "r")
+    proc, lines = start("build", "-K", "1", "-d", "1", "--out", str(tmp_path / "r"))
+    try:
+        if computing:
+            wait_for(lines, "sampling")   # torch is loaded and the run is being computed
+        else:
+            inside_boundary(proc.pid)     # still importing
+            time.sleep(0.2)
+        proc.send_signal(signum)
+        assert rest(proc, lines)[-1:] == [words]
+    finally:
+        proc.kill()
+    assert proc.returncode == status
+    assert_untouched(tmp_path / "r")   # no staging folder left either
+
+
+def test_ctrl_c_while_the_pdf_is_written_prints_no_log_line(tmp_path) -> None:
+    old_set(tmp_path / "r")
+    proc, lines = start("build", "--pdf", "-K", "1", "-d", "1", "--out", str(tmp_path / "r"))
+    try:
+        wait_for(lines, "HTML")   # the HTML is done: WeasyPrint lays out and writes the PDF
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        after = rest(proc, lines)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, after
+    assert after == ["gradreport: interrupted.\n"]   # no "ERROR:weasyprint:" line before it
+    assert_untouched(tmp_path / "r")
