@@ -65,7 +65,8 @@ TOO_WIDE = """() => {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     if ((r.right > width + 0.5 || r.left < -0.5) && !held(el)) {
-      found.push(`${el.tagName.toLowerCase()}.${el.className} ${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
+      const where = `${r.left.toFixed(0)}..${r.right.toFixed(0)}`;
+      found.push(`${el.tagName.toLowerCase()}.${el.className} ${where}`);
     }
   }
   return {found: found.slice(0, 20), page: document.documentElement.scrollWidth, width};
