@@ -98,6 +98,7 @@ def environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["sup"] = superscript
+    env.filters["code_spans"] = code_spans
     return env
 
 
@@ -121,6 +122,14 @@ def superscript(value: str) -> Markup:
     if power == 0:
         return Markup(escape(mantissa))
     return Markup(f"{escape(mantissa)}·10<sup>{power}</sup>")
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Plain text whose `backticked` names are set as code, as in the graph's explanations."""
+    return Markup(_BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
 
 
 def svg_image(svg: str, alt: str, css_class: str = "figure-img") -> Markup:
