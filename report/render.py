@@ -169,7 +169,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
     context = {
         "r": report, "title": TITLE, "chapters": CHAPTERS, "n": report.config["K"] + 1,
         "css": Markup(css + "\n" + listing.css()),
-        "screen_css": Markup((TEMPLATES / "screen.css").read_text("utf-8")),
+        "screen_css": Markup(template_source("screen.css")),
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,
         "ref_text": ref_text,
         "equation": equation, "math": lambda tex: mathsvg.typeset(tex).html(),

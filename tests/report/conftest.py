@@ -27,20 +27,22 @@ class Built:
 def build_in_process(config: RunConfig, folder: Path) -> Built:
     """Compute the run, write its files and render its HTML, as `gradreport build` does."""
     from backprop.files import write_run_files
+    from backprop.graph import draw
+    from backprop.notes import assignment_notes
     from backprop.run import compute_run
-    from report.build import compute_report
+    from report.collect import collect
     from report.render import render_html
 
     run = compute_run(config)
     write_run_files(run, folder)
-    report = compute_report(run, folder, lambda stage: None)
+    report = collect(run, draw(run.records), assignment_notes(run), folder)
     return Built(folder, report, render_html(report))
 
 
 def gradreport(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the gradreport command line in a fresh interpreter, as a user would."""
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "report.cli", *args], env=environment,
+    return subprocess.run([sys.executable, "-m", "cli.gradreport", *args], env=environment,
                           capture_output=True, text=True, timeout=300)
 
 
