@@ -32,7 +32,10 @@ def graph_view(graph: Graph, n: int | None = None) -> GraphView:
             from backprop.graph.draw import render_svg
 
             svg, excerpt = render_svg(dot) or svg, omitted_layers(n)
-    return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt)
+    # The saved view goes in the report only whole: an excerpt of it would repeat the one above.
+    saved = graph.svg_saved if excerpt is None else None
+    return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt,
+                     saved)
 
 
 def _saved(saved: SavedValue) -> str:

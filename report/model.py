@@ -129,6 +129,7 @@ class GraphView:
     note: str | None             # why there is no drawing: what to install
     backward_nodes: int          # autograd's own nodes (not leaves, not the output box)
     excerpt: tuple[int, int] | None = None   # layers left out of the drawing, if any
+    svg_saved: str | None = None  # the saved-tensor view, when the graph is drawn whole
 
 
 @dataclass(frozen=True)
