@@ -9,8 +9,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from report.comparison import Compared
+
+if TYPE_CHECKING:  # plain dataclasses; the module imports torch only inside its functions
+    from backprop.textbook import Textbook
 
 MAX_COLS = 10          # values per shown row; wider tensors are cut to an excerpt
 MAX_ROWS = 10          # rows per shown matrix
@@ -261,3 +265,4 @@ class Report:
     graph: GraphView
     notes: Notes
     dat_same_blocks: bool          # the two .dat files differ only in their headers
+    textbook: Textbook | None = None   # backprop.textbook's numbers, formatted by templates

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from backprop.config import DEFAULT_SEED, RunConfig
 from report import comparison, figures, listing, mathsvg, tables
 from report.equations import catalog
-from report.graphview import first_of_each_kind, node_groups, node_kind
+from report.graphview import first_of_each_kind, node_groups, node_kind, output_wires
 from report.model import Report, omitted_layers, shown_layers
 
 if TYPE_CHECKING:
@@ -105,6 +105,11 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["sup"] = superscript
     env.filters["code_spans"] = code_spans
+    env.filters["sig"] = lambda value: superscript(f"{0.0 if value == 0 else value:.4e}")
+    env.filters["pencil"] = pencil
+    env.filters["term"] = lambda value: (f"({pencil(value)})" if round(value, 10) < 0
+                                         else pencil(value))      # a negative operand
+    env.filters["e5"] = lambda value: f"{0.0 if value == 0 else value:.4e}"   # as in tables
     return env
 
 
@@ -128,6 +133,12 @@ def superscript(value: str) -> Markup:
     if power == 0:
         return Markup(escape(mantissa))
     return Markup(f"{escape(mantissa)}·10<sup>{power}</sup>")
+
+
+def pencil(value: float) -> str:
+    """A short decimal as a pencil writes it: 0.36, −0.5, 0 (float64 noise rounded off)."""
+    text = f"{round(value, 10) + 0.0:g}"
+    return text.replace("-", "−")
 
 
 _BACKTICKS = re.compile(r"`([^`]+)`")
@@ -179,6 +190,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
         "renderer_versions": renderer_versions(), "default_seed": DEFAULT_SEED,
         "lines_by_tag": lines_by_tag, "step_equation": STEP_EQUATION,
         "node_groups": node_groups, "node_kinds": first_of_each_kind, "node_kind": node_kind,
+        "output_wires": output_wires,
     }
     html = environment().get_template("report.html.j2").render(context)
     return numbering.resolve(html)

@@ -177,3 +177,26 @@ def test_every_diagnostic_is_said_and_only_severe_ones_get_the_banner(default_bu
                                  diagnostics=(("overflow", overflow),))
     page = render_html(report)
     assert "These numbers overflowed." in page and page.count(overflow) == 3
+
+
+def test_equations_are_cached_across_builds(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from report import mathsvg
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tex = r"\frac{\partial L}{\partial b_k} = \mathbf{1}^{\top} \delta_k"
+    mathsvg.typeset.cache_clear()
+    first = mathsvg.typeset(tex)
+    files = list(tmp_path.glob("backprop-lab/math-*/*.json"))
+    assert len(files) == 1
+    # A later build reads the picture back without ziamath (here: without it importable).
+    mathsvg.typeset.cache_clear()
+    monkeypatch.setitem(sys.modules, "ziamath", None)
+    assert mathsvg.typeset(tex) == first
+    # A damaged entry is typeset again, not trusted.
+    monkeypatch.delitem(sys.modules, "ziamath")
+    files[0].write_text("{not json", "utf-8")
+    mathsvg.typeset.cache_clear()
+    assert mathsvg.typeset(tex) == first
+    mathsvg.typeset.cache_clear()
