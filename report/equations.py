@@ -14,15 +14,16 @@ def catalog(config: RunConfig) -> dict[str, str]:
     n = config.layers
     batched = config.batch > 1
     pred = r"y_{\mathrm{pred}}"
+    # The bias's gradient sums delta_k over the rows of the batch: 1^T delta_k, as line 40's
+    # .sum(dim=0) does; only for B = 1 is it delta_k itself.
+    grad_b = (rf"\frac{{\partial L}}{{\partial b_k}} = \mathbf{{1}}^{{\top}} \delta_k = "
+              rf"\displaystyle\sum_{{r=1}}^{{{config.batch}}} (\delta_k)_{{r}}")
     if batched:
         batch = config.batch
         loss = rf"L = \displaystyle\sum_{{i=1}}^{{{batch}}} (y_{{\mathrm{{pred}},i}} - y_i)^2"
-        grad_b = (rf"\frac{{\partial L}}{{\partial b_k}} = "
-                  rf"\displaystyle\sum_{{i=1}}^{{{batch}}} \delta_{{k,i}}")
         rows = f"{config.batch} \\times {config.d}"
     else:
         loss = rf"L = ({pred} - y)^2"
-        grad_b = r"\frac{\partial L}{\partial b_k} = \delta_k"
         rows = f"1 \\times {config.d}"
     return {
         # Chapter 3: the network.
@@ -43,6 +44,8 @@ def catalog(config: RunConfig) -> dict[str, str]:
         "eq-grad-W-entry": (r"\frac{\partial L}{\partial (W_k)_{ij}} = \displaystyle\sum_{r} "
                             r"(h_{k-1})_{ri} \, (\delta_k)_{rj}"),
         "eq-grad-b": grad_b,
+        "eq-grad-h-entry": (r"\frac{\partial L}{\partial (h_{k-1})_{ri}} = \displaystyle\sum_{j} "
+                            r"(\delta_k)_{rj} \, (W_k)_{ij} = (\delta_k W_k^{\top})_{ri}"),
         "eq-grad-h": r"\frac{\partial L}{\partial h_{k-1}} = \delta_k W_k^{\top}",
         "eq-delta-down": r"\delta_{k-1} = \left(\delta_k W_k^{\top}\right) \odot m_{k-1}",
         # Chapter 9: the homework's variants.

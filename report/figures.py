@@ -40,27 +40,43 @@ def _text(x: float, y: float, text: str, size: float = 7, anchor: str = "middle"
             f'fill="{fill}"{extra}>{escape(text)}</text>')
 
 
+def _columns(layers: Sequence[Layer], d: int) -> list[tuple[str, list[float]]]:
+    return [("x", [1.0] * d)] + [(str(layer.k), list(layer.on_fraction)) for layer in layers]
+
+
+def draws_edges(layers: Sequence[Layer], d: int) -> bool:
+    """Whether network() draws the lines between units (it leaves them out when too many)."""
+    columns = _columns(layers, d)
+    return sum(min(len(a), MAX_UNITS) * min(len(b), MAX_UNITS)
+               for (_, a), (_, b) in pairwise(columns)) <= MAX_EDGES
+
+
+def partly_on(layers: Sequence[Layer]) -> bool:
+    """Whether some drawn unit is on for only part of the batch (and is drawn shaded)."""
+    return any(0 < share < 1 for layer in layers for share in layer.on_fraction[:MAX_UNITS])
+
+
 def network(layers: Sequence[Layer], d: int, width: float = 480) -> str:
     """Every layer as a column of units: filled when on, hollow when off (dead for this x).
 
     With a batch, a unit's fill is the share of data points it is on for. Edges join the
     units that are on in neighbouring layers: the only paths the gradient can take.
     """
-    columns = [("x", [1.0] * d)] + [(str(layer.k), list(layer.on_fraction)) for layer in layers]
+    columns = _columns(layers, d)
     rows = min(max(len(units) for _, units in columns), MAX_UNITS)
     step_x = (width - 30) / max(len(columns) - 1, 1)
     step_y = 13.0
     top, height = 18.0, 18.0 + rows * step_y + 22
     radius = max(1.2, min(4.5, step_x / 3, step_y / 3))
+    # x, then layers that never crowd each other (layer 1 gives way to x when they would)
+    labelled = {0, *ticks(len(columns) - 1)} - ({1} if step_x < 12 else set())
 
     def position(c: int, i: int, count: int) -> tuple[float, float]:
         offset = (rows - min(count, MAX_UNITS)) * step_y / 2
         return 15 + c * step_x, top + offset + (i + 0.5) * step_y
 
-    edges = sum(min(len(a), MAX_UNITS) * min(len(b), MAX_UNITS)
-                for (_, a), (_, b) in pairwise(columns))
     body: list[str] = []
-    if edges <= MAX_EDGES:
+    if draws_edges(layers, d):
         lines = []
         for c, ((_, left), (_, right)) in enumerate(pairwise(columns)):
             for i, a in enumerate(left[:MAX_UNITS]):
@@ -80,11 +96,13 @@ def network(layers: Sequence[Layer], d: int, width: float = 480) -> str:
         if len(units) > MAX_UNITS:
             x, y = position(c, MAX_UNITS - 1, len(units))
             body.append(_text(x, y + step_y, "⋮", 7, fill=MUTED))
-        if len(columns) <= 30 or c % 5 == 0 or c == len(columns) - 1:
+        if len(columns) <= 30 or c in labelled:
             label = name if name == "x" else (f"h{name}" if len(columns) <= 14 else name)
             body.append(_text(15 + c * step_x, top - 6, label, 6.5, fill=MUTED))
-    body.append(_text(width / 2, height - 6, "filled: unit on (z > 0)    hollow: unit off, "
-                                            "its gradient is 0", 7, fill=MUTED))
+    key = "filled: unit on (z > 0)    hollow: unit off, its gradient is 0"
+    if partly_on(layers):
+        key += "    shaded: on for that share of the batch"
+    body.append(_text(width / 2, height - 6, key, 7, fill=MUTED))
     return _svg(width, height, body, "The network, units on and off")
 
 
@@ -132,6 +150,10 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
     The cells of each grid are one PNG tile inside the SVG: a thousand SVG rectangles cost
     WeasyPrint a tenth of a second to draw, one image almost nothing.
     """
+    if all_zero(heats):    # a dead network: ten pale squares would say nothing
+        return _svg(width, 40, [_text(width / 2, 24, "Every dL/dWₖ is exactly 0: there is "
+                                      "nothing to shade.", 8, fill=MUTED)],
+                    "Heatmaps of dL/dW per layer: all 0")
     cells = max(max(len(h.values), len(h.values[0])) for h in heats)
     # Tiles of 6 units a cell, between 40 and 84 wide: 32 x 32 grids stay on one page.
     box = min(max(cells * 6.0, 40.0), 84.0)
@@ -158,7 +180,7 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
         body.append(_text(x0 + box / 2, y0 + box + 8, f"dL/dW{heat.layer}", 6.5))
         for i, line in enumerate(heat.caption):
             colour = MUTED if i == 0 and line != "all inf/nan" else BROKEN
-            body.append(_text(x0 + box / 2, y0 + box + 15.5 + 7.5 * i, line, 5.5, fill=colour))
+            body.append(_text(x0 + box / 2, y0 + box + 15.5 + 7.5 * i, line, 6.5, fill=colour))
     y = rows * row_height + 6
     steps = 24
     ramp = [[_heat_colour(-(10 ** (-DECADES * s / (steps // 2 - 1))) if s < steps // 2 else
@@ -178,6 +200,11 @@ def heatmaps(heats: Sequence[Heat], width: float = 480) -> str:
         body.append(_text(width / 2 - 63, y + 26, "black: inf or nan (not a number to shade)",
                           6.5, anchor="start", fill=MUTED))
     return _svg(width, height, body, "Heatmaps of dL/dW per layer")
+
+
+def all_zero(heats: Sequence[Heat]) -> bool:
+    """Whether every gradient shown is exactly 0 (heatmaps() then draws no grids)."""
+    return all(h.max_abs == 0 and not h.nonfinite for h in heats)
 
 
 def magnitudes(scales: Sequence[Scale], width: float = 480, height: float = 200) -> str:
@@ -206,13 +233,18 @@ def magnitudes(scales: Sequence[Scale], width: float = 480, height: float = 200)
         return top + plot_h * (high - math.log10(value)) / (high - low)
 
     body: list[str] = []
-    for decade in range(low, high + 1, every):
+    for decade in range(low, high + 1, every) if values else ():
         y = py(10.0 ** decade)
         body.append(f'<path d="M{left} {y:.1f}H{left + plot_w}" stroke="{FAINT}" '
                     'stroke-width="0.5"/>')
         body.append(_text(left - 4, y + 2.5, f"1e{decade:+03d}", 6.5, anchor="end", fill=MUTED))
     if broken:
         body.append(_text(left - 4, top - 8, "inf/nan", 6.5, anchor="end", fill=BROKEN))
+    if not values:   # nothing above 0 and finite: no scale to draw, only the floor
+        body.append(_text(left - 4, top + plot_h + 2.5, "0", 6.5, anchor="end", fill=MUTED))
+        body.append(_text(left + plot_w / 2, top + plot_h / 2, "no gradient above 0 to plot "
+                          "on a log scale" + ("" if broken else ": every one is exactly 0"),
+                          8, fill=MUTED))
     for k in ticks(n):
         body.append(_text(px(k), top + plot_h + 10, str(k), 6.5, fill=MUTED))
     body.append(_text(left + plot_w / 2, top + plot_h + 20, "layer k", 7, fill=MUTED))
@@ -241,10 +273,12 @@ def magnitudes(scales: Sequence[Scale], width: float = 480, height: float = 200)
                     f'stroke-width="1.2"{dash}/>')
         body.append(_text(legend_x + 20, height - 3.5, scale.label, 7, anchor="start"))
         legend_x += 150
-    if broken:
-        body.append(_triangle(legend_x + 8, height - 8, INK))
-        body.append(_text(legend_x + 16, height - 3.5, "inf or nan: off the scale", 7,
-                          anchor="start"))
+    if broken:   # the key's triangles in the colours of the runs that overflowed
+        marks = [colours[i % len(colours)] for i, s in enumerate(scales) if s.overflowed]
+        for i, colour in enumerate(marks):
+            body.append(_triangle(legend_x + 4 + 7 * i, height - 6, colour))
+        body.append(_text(legend_x + 4 + 7 * len(marks), height - 3.5,
+                          "inf or nan: off the scale", 7, anchor="start"))
     body.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
                 'stroke="#999" stroke-width="0.5"/>')
     return _svg(width, height, body, "Largest |dL/dW| per layer, log scale")

@@ -26,7 +26,10 @@ def graph_view(graph: Graph, n: int | None = None) -> GraphView:
     svg, excerpt = graph.svg, None
     if n is not None and graph.svg_excerpt is not None:
         svg, excerpt = graph.svg_excerpt, graph.excerpt
-    return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt)
+    # The saved view goes in the report only whole: an excerpt of it would repeat the one above.
+    saved = graph.svg_saved if excerpt is None else None
+    return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt,
+                     saved)
 
 
 def _saved(saved: SavedValue) -> str:
@@ -35,9 +38,13 @@ def _saved(saved: SavedValue) -> str:
     return f"{saved.name} = {saved.meaning}{shape}"
 
 
-def node_kind(node: GraphNode) -> tuple[str, str]:
-    """What makes two boxes the same kind: their kind and label (a leaf's letter, W or b)."""
-    return node.kind, node.label[:1] if node.kind == "leaf" else node.label
+def node_kind(node: GraphNode) -> tuple[str, str, int]:
+    """What makes two boxes the same kind: kind, label (a leaf's letter, W or b), fan-out.
+
+    The fan-out tells layer 1's MmBackward0, which sends nothing to x, from the others.
+    """
+    label = node.label[:1] if node.kind == "leaf" else node.label
+    return node.kind, label, len(node.inputs) if node.kind == "backward" else 0
 
 
 def first_of_each_kind(view: GraphView) -> dict[tuple[str, str], GraphNode]:
@@ -74,3 +81,20 @@ def node_groups(view: GraphView, n: int) -> list[tuple[str, list[GraphNode]]]:
     if saved:
         groups.append(("Saved tensors (drawn in graph-saved.svg)", saved))
     return groups
+
+
+def output_wires(view: GraphView, n: int) -> dict[str, int]:
+    """The numbers of the output layer's boxes, by role: relu, add, mm, acc_b, acc_W, below."""
+    by_number = {node.number: node for node in view.nodes}
+    relu = next((node for node in view.nodes if node.layer == n
+                 and node.label == "ReluBackward0"), None)
+    if relu is None or len(relu.inputs) != 1:
+        return {}
+    add = by_number[relu.inputs[0]]
+    found = {"relu": relu.number, "add": add.number}
+    for number in add.inputs:
+        role = "mm" if by_number[number].label == "MmBackward0" else "acc_b"
+        found[role] = number
+    for number in by_number[found["mm"]].inputs if "mm" in found else ():
+        found["acc_W" if by_number[number].label == "AccumulateGrad" else "below"] = number
+    return found

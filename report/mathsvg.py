@@ -2,14 +2,21 @@
 
 Each equation becomes an `<img>` with a data URI, sized in em so it scales with the text,
 lowered by its depth so its baseline sits on the text's, with the LaTeX as alt text.
+Typesetting is the slow part, and the same LaTeX always gives the same picture: each one
+is kept in a cache folder (under the user's cache dir, one folder per ziamath version), so
+a later build reads it back without importing ziamath at all.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -44,9 +51,39 @@ def _font() -> str | None:
     return str(DEJAVU_MATH) if DEJAVU_MATH.is_file() else None
 
 
+def cache_folder() -> Path:
+    """Where typeset equations are kept: $XDG_CACHE_HOME (or ~/.cache)/backprop-lab/math-V."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "backprop-lab" / f"math-{metadata.version('ziamath')}"
+
+
+def _cache_file(tex: str) -> Path:
+    key = f"{tex}\0{_font()}\0{RENDER_SIZE}\0{MARGIN}".encode()
+    return cache_folder() / f"{hashlib.sha256(key).hexdigest()[:32]}.json"
+
+
 @cache
 def typeset(tex: str) -> MathImage:
     """Typeset `tex` (display style); the same LaTeX always gives the same image."""
+    path = _cache_file(tex)
+    try:
+        found = MathImage(**json.loads(path.read_text("utf-8")))
+        if found.tex == tex:
+            return found
+    except (OSError, ValueError, TypeError):
+        pass    # not cached yet, or a damaged entry: typeset it again
+    image = _typeset(tex)
+    try:        # a cache that cannot be written only costs the next build the time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(json.dumps(asdict(image)), "utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return image
+
+
+def _typeset(tex: str) -> MathImage:
     import ziamath
 
     math = ziamath.Latex(tex, font=_font(), size=RENDER_SIZE, margin=MARGIN)

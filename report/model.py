@@ -9,11 +9,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backprop.layers import omitted_layers, shown_layers
 from report.comparison import Compared
 
 __all__ = ["omitted_layers", "shown_layers"]  # with the model's classes: the templates read them
+
+if TYPE_CHECKING:  # plain dataclasses; the module imports torch only inside its functions
+    from backprop.textbook import Textbook
 
 MAX_COLS = 10          # values per shown row; wider tensors are cut to an excerpt
 MAX_ROWS = 10          # rows per shown matrix
@@ -118,6 +122,7 @@ class GraphView:
     note: str | None             # why there is no drawing: what to install
     backward_nodes: int          # autograd's own nodes (not leaves, not the output box)
     excerpt: tuple[int, int] | None = None   # layers left out of the drawing, if any
+    svg_saved: str | None = None  # the saved-tensor view, when the graph is drawn whole
 
 
 @dataclass(frozen=True)
@@ -249,3 +254,4 @@ class Report:
     graph: GraphView
     notes: Notes
     dat_same_blocks: bool          # the two .dat files differ only in their headers
+    textbook: Textbook | None = None   # backprop.textbook's numbers, formatted by templates

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from backprop.config import DEFAULT_SEED, RunConfig
 from report import comparison, figures, listing, mathsvg, tables
 from report.equations import catalog
-from report.graphview import first_of_each_kind, node_groups, node_kind
+from report.graphview import first_of_each_kind, node_groups, node_kind, output_wires
 from report.model import Report, omitted_layers, shown_layers
 
 if TYPE_CHECKING:
@@ -104,6 +104,12 @@ def environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["sup"] = superscript
+    env.filters["code_spans"] = code_spans
+    env.filters["sig"] = lambda value: superscript(f"{0.0 if value == 0 else value:.4e}")
+    env.filters["pencil"] = pencil
+    env.filters["term"] = lambda value: (f"({pencil(value)})" if round(value, 10) < 0
+                                         else pencil(value))      # a negative operand
+    env.filters["e5"] = lambda value: f"{0.0 if value == 0 else value:.4e}"   # as in tables
     return env
 
 
@@ -127,6 +133,20 @@ def superscript(value: str) -> Markup:
     if power == 0:
         return Markup(escape(mantissa))
     return Markup(f"{escape(mantissa)}·10<sup>{power}</sup>")
+
+
+def pencil(value: float) -> str:
+    """A short decimal as a pencil writes it: 0.36, −0.5, 0 (float64 noise rounded off)."""
+    text = f"{round(value, 10) + 0.0:g}"
+    return text.replace("-", "−")
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Plain text whose `backticked` names are set as code, as in the graph's explanations."""
+    return Markup(_BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
 
 
 def svg_image(svg: str, alt: str, css_class: str = "figure-img") -> Markup:
@@ -160,6 +180,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
     context = {
         "r": report, "title": TITLE, "chapters": CHAPTERS, "n": report.config["K"] + 1,
         "css": Markup(css + "\n" + listing.css()),
+        "screen_css": Markup(template_source("screen.css")),
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,
         "ref_text": ref_text,
         "equation": equation, "math": lambda tex: mathsvg.typeset(tex).html(),
@@ -169,6 +190,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
         "renderer_versions": renderer_versions(), "default_seed": DEFAULT_SEED,
         "lines_by_tag": lines_by_tag, "step_equation": STEP_EQUATION,
         "node_groups": node_groups, "node_kinds": first_of_each_kind, "node_kind": node_kind,
+        "output_wires": output_wires,
     }
     html = environment().get_template("report.html.j2").render(context)
     return numbering.resolve(html)

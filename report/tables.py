@@ -10,6 +10,7 @@ set in a smaller one: a line of numbers never wraps and is never cut.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
 
@@ -17,10 +18,12 @@ from markupsafe import Markup, escape
 
 from report.model import MAX_COLS, MAX_DAT_LINES, Block, Layer
 
-FONT_PT = 6.0          # pre.numbers in report.css
-# Characters of DejaVu Sans Mono (0.602 em wide) in a line of a pre.numbers block at
-# FONT_PT: the A4 text width (174 mm = 493 pt) less its border and padding (8.7 pt).
-LINE_CHARS = 134
+FONT_PT = 6.5          # pre.numbers in report.css: the smallest size we print
+LETTER_PT = -0.3       # its letter-spacing
+ADVANCE_EM = 0.602     # DejaVu Sans Mono's advance width
+# The A4 text width (174 mm = 493.2 pt) less the block's border and padding (9.3 pt).
+LINE_PT = 483.9
+LINE_CHARS = int(LINE_PT / (ADVANCE_EM * FONT_PT + LETTER_PT))   # 133: ten -5.5338e+08 and labels
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -88,19 +91,26 @@ def numbers(text: str, ident: str | None = None) -> Markup:
     text = text if isinstance(text, Markup) else escape(text)
     longest = max(len(html.unescape(_TAG.sub("", line))) for line in str(text).split("\n"))
     style = ""
-    if longest > LINE_CHARS:
-        style = f' style="font-size: {FONT_PT * LINE_CHARS / longest:.2f}pt"'
+    if longest > LINE_CHARS:   # rare (float64 exponents of 3 digits): smaller, never cut
+        size = (LINE_PT / longest - LETTER_PT) / ADVANCE_EM
+        style = f' style="font-size: {math.floor(size * 100) / 100:.2f}pt"'
     where = f' id="{escape(ident)}"' if ident else ""
     return Markup(f'<pre class="numbers"{where}{style}>{text}</pre>')
 
 
 def dat_excerpt(text: str, max_chars: int, max_lines: int = MAX_DAT_LINES) -> tuple[str, int, bool]:
-    """The first lines of a .dat file, each cut to max_chars (with …): (text, lines left, cut)."""
+    """The first lines of a .dat file, each cut after its last whole value that fits (…).
+
+    Returns (text, lines left out, whether a line was cut); a number is never cut in two.
+    """
     lines = text.splitlines()
     shown, cut = [], False
     for line in lines[:max_lines]:
         if len(line) > max_chars:
-            line, cut = line[:max_chars - 2].rstrip() + " …", True
+            head = line[:max_chars - 2]               # room for " …"
+            if not line[len(head)].isspace() and " " in head.strip():
+                head = head.rstrip().rsplit(" ", 1)[0]    # the cut fell inside a value
+            line, cut = head.rstrip() + " …", True
         shown.append(line)
     return "\n".join(shown), max(len(lines) - max_lines, 0), cut
 

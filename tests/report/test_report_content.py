@@ -235,12 +235,14 @@ def test_output_layer_values_come_before_layer_one(default_built) -> None:
 
 
 def test_one_node_table_explains_each_kind_once(default_built) -> None:
+    from report.render import code_spans
+
     page = default_built.html
     assert 'id="tab-kinds"' not in page
     table = re.search(r'id="tab-nodes">.*?</table>', page, re.S).group(0)
     for node in default_built.report.graph.nodes:
         row = re.search(rf'<tr id="node-{node.number}">.*?</tr>', table, re.S).group(0)
-        if node.explanation in htmllib.unescape(row):
+        if str(code_spans(node.explanation)) in row:
             continue
         model = int(re.search(r"As #(\d+)\.", row).group(1))
         assert f'<tr id="node-{model}">' in table and model < node.number
@@ -255,3 +257,61 @@ def test_log_axis_labels_a_few_decades_however_many_there_are() -> None:
     labels = re.findall(r">1e([+-]\d+)<", svg)
     assert 3 <= len(labels) <= 11
     assert int(labels[0]) <= -30 and int(labels[-1]) >= 120
+
+
+def _layers(n: int, share: float = 1.0, d: int = 10):
+    from report.model import Layer
+
+    return [Layer(k, d, d, ("1.0000e+00",) * d, (True,) * d, ("1.0000e+00",) * d, d,
+                  (share,) * d, "1.0000e+00") for k in range(1, n + 1)]
+
+
+def test_network_caption_says_what_the_figure_draws(default_built, large_built) -> None:
+    from report import figures
+
+    for built, lines in ((default_built, True), (large_built, False)):
+        layers, d = built.report.layers, built.report.config["d"]
+        assert figures.draws_edges(layers, d) is lines
+        assert ('stroke="#9db4d4"' in figures.network(layers, d)) is lines
+        caption = re.search(r'id="fig-network">.*?</figcaption>', built.html, re.S).group(0)
+        assert ("Lines join units" in caption) is lines
+        assert ("lines between them are left out" in caption) is not lines
+
+
+def test_network_layer_labels_never_crowd_each_other() -> None:
+    from report import figures
+
+    svg = figures.network(_layers(81), 10)
+    xs = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="12.0"', svg)]
+    assert len(xs) >= 5 and min(b - a for a, b in pairwise(xs)) > 15
+
+
+def test_partly_on_units_have_a_key() -> None:
+    from report import figures
+
+    assert "shaded: on for that share of the batch" in figures.network(_layers(3, 0.5), 10)
+    assert "shaded" not in figures.network(_layers(3, 1.0), 10)
+
+
+def test_legend_triangles_have_the_colours_of_the_plotted_ones() -> None:
+    from report import figures
+    from report.model import Scale
+
+    svg = figures.magnitudes([Scale("a", (1.0, math.inf, 2.0)), Scale("b", (math.inf, 3.0, 1.0))])
+    fills = re.findall(r'<path d="M[\d.]+ [\d.]+L[\d.]+ [\d.]+L[\d.]+ [\d.]+Z" fill="([^"]+)"/>',
+                       svg)
+    plotted, legend = fills[:2], fills[2:]
+    assert len(set(plotted)) == 2 and sorted(legend) == sorted(plotted)
+
+
+def test_dead_network_figures_draw_no_invented_scale() -> None:
+    from report import figures
+    from report.model import Heat, Scale
+
+    svg = figures.magnitudes([Scale("dead", (0.0, 0.0, 0.0))])
+    assert not re.search(r">1e[+-]\d+<", svg) and "exactly 0" in svg
+    heats = [Heat(k, (2, 2), ((0.0, 0.0), (0.0, 0.0)), 0.0) for k in (1, 2)]
+    assert figures.all_zero(heats)
+    assert "<image" not in figures.heatmaps(heats) and "nothing to shade" in figures.heatmaps(heats)
+    heats[0] = Heat(1, (2, 2), ((1.0, 0.0), (0.0, 0.0)), 1.0)
+    assert not figures.all_zero(heats) and "<image" in figures.heatmaps(heats)

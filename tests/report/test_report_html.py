@@ -113,3 +113,15 @@ def test_float64_and_batch_build(tmp_path: Path, build_in_process) -> None:
     assert "x[3]" in page                       # every data point of a small batch is shown
     assert "summed over the 3 data points" in page
     assert "17 significant digits" in page
+
+
+def test_saved_tensor_view_is_in_the_report_when_drawn_whole(default_built, large_built) -> None:
+    page = default_built.html
+    figure = re.search(r'<figure id="fig-graph-saved">.*?</figure>', page, re.S).group(0)
+    uri = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', figure).group(1)
+    svg = base64.b64decode(uri).decode()
+    saved = [n for n in default_built.report.graph.nodes if n.kind == "saved"]
+    assert len(saved) == 23 and all(f"#{n.number} " in svg for n in saved)
+    assert "numbered 81 to 103" in htmllib.unescape(figure)
+    # An excerpted graph keeps its saved view in graph-saved.svg only.
+    assert 'id="fig-graph-saved"' not in large_built.html

@@ -178,3 +178,120 @@ def test_the_stylesheet_lets_a_too_long_line_of_numbers_stick_out() -> None:
     document = layout(html)
     assert any("TextBox" in found for found in outside(document))
     assert wrapped_number_lines(document) == []
+
+
+MIN_PT = 6.5    # the smallest text that prints legibly
+PX_PER_PT = 4 / 3
+
+
+def _walk(box, table=None):
+    """(box, the table box it is inside or None) for `box` and everything under it."""
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    table = box if isinstance(box, TableBox) else table
+    yield box, table
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, table)
+
+
+def cells_overflowing(document) -> list[str]:
+    """Text that reaches past the right edge of its table cell (into the next column)."""
+    from weasyprint.formatting_structure.boxes import TableCellBox, TextBox
+
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        for cell, _ in _walk(page._page_box):
+            if not isinstance(cell, TableCellBox):
+                continue
+            edge = cell.padding_box_x() + cell.padding_width()
+            for box, _ in _walk(cell):
+                if isinstance(box, TextBox) and box.position_x + box.width > edge + TOLERANCE:
+                    found.append(f"page {number}: {box.text[:30]!r} ends at "
+                                 f"{box.position_x + box.width:.0f}, its cell at {edge:.0f}")
+    return found
+
+
+def lone_rows(document) -> list[int]:
+    """Pages whose only content is one row of a table (the others went to other pages)."""
+    from weasyprint.formatting_structure.boxes import TableRowGroupBox, TextBox
+
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        rows, text_outside = 0, 0
+        for child in page._page_box.children:
+            if type(child).__name__ == "MarginBox":
+                continue
+            for box, table in _walk(child):
+                if isinstance(box, TableRowGroupBox) and not box.is_header:
+                    rows += len(box.children)
+                elif isinstance(box, TextBox) and table is None and box.text.strip():
+                    text_outside += 1
+        if rows == 1 and text_outside == 0:
+            found.append(number)
+    return found
+
+
+def small_text(document) -> list[str]:
+    """Text laid out under MIN_PT, in the page or in the margins."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found = set()
+    for number, page in enumerate(document.pages, start=1):
+        for box, _ in _walk(page._page_box):
+            size = box.style["font_size"] / PX_PER_PT
+            if isinstance(box, TextBox) and box.text.strip() and size < MIN_PT - 0.01:
+                found.add(f"page {number}: {size:.2f} pt {box.text[:30]!r}")
+    return sorted(found)
+
+
+def small_figure_text(document, html: str) -> list[str]:
+    """Text inside the report's SVG figures that prints under MIN_PT once scaled."""
+    import base64
+    import re
+
+    svgs = {alt: base64.b64decode(data).decode() for data, alt in re.findall(
+        r'<img class="figure-img" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"',
+        html)}
+    found = []
+    for page in document.pages:
+        for box, _ in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            alt = element.get("alt") if element is not None and element.tag == "img" else None
+            if alt not in svgs:
+                continue
+            svg = svgs.pop(alt)
+            natural = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+            smallest = min(float(s) for s in re.findall(r'font-size="([\d.]+)"', svg))
+            points = smallest * box.width / natural / PX_PER_PT
+            if points < MIN_PT - 0.01:
+                found.append(f"{alt!r}: {points:.2f} pt")
+    assert not svgs, f"figures not found in the layout: {list(svgs)}"
+    return found
+
+
+def test_no_cell_text_runs_into_the_next_column(default_layout, large_layout) -> None:
+    assert cells_overflowing(default_layout) == []
+    assert cells_overflowing(large_layout) == []
+
+
+def test_no_page_holds_a_single_table_row(default_layout, large_layout) -> None:
+    assert lone_rows(default_layout) == []
+    assert lone_rows(large_layout) == []
+
+
+def test_no_text_prints_under_six_and_a_half_points(default_built, default_layout,
+                                                   large_built, large_layout) -> None:
+    for built, document in ((default_built, default_layout), (large_built, large_layout)):
+        assert small_text(document) == []
+        assert small_figure_text(document, built.html) == []
+
+
+def test_the_print_checks_find_what_they_look_for() -> None:
+    html = ('<style>@page { size: A4; margin: 20mm } td { width: 2em }</style>'
+            '<p style="font-size: 6pt">tiny</p><table style="table-layout: fixed; width: 4em">'
+            '<tr><td class="num" style="white-space: nowrap">281 282 283</td><td>b</td></tr>'
+            '</table><p style="break-before: page"></p>'
+            '<table><tr><td>alone</td></tr></table>')
+    document = layout(html)
+    assert cells_overflowing(document) and small_text(document)
+    assert lone_rows(document) == [2]

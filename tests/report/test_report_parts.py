@@ -143,11 +143,14 @@ def test_every_graph_node_is_in_the_node_table(default_built) -> None:
     line = next(s.line for s in default_built.report.steps if s.tag == "grad_W")
     assert f"({grad_W}) line {line}" in rows
     from report.graphview import node_kind
+    from report.render import code_spans
 
     for node in nodes:   # every kind is explained in full, at its first box
         if node.number == min(n.number for n in nodes if node_kind(n) == node_kind(node)):
             row = re.search(rf'<tr id="node-{node.number}">.*?</tr>', rows, re.S).group(0)
-            assert node.explanation in htmllib.unescape(row), node.label
+            # `name` in an explanation is set as code, not left as raw backticks
+            assert str(code_spans(node.explanation)) in row, node.label
+            assert "`" not in htmllib.unescape(row)
 
 
 def test_missing_dot_leaves_a_placeholder_naming_what_to_install(default_built) -> None:
@@ -174,3 +177,26 @@ def test_every_diagnostic_is_said_and_only_severe_ones_get_the_banner(default_bu
                                  diagnostics=(("overflow", overflow),))
     page = render_html(report)
     assert "These numbers overflowed." in page and page.count(overflow) == 3
+
+
+def test_equations_are_cached_across_builds(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from report import mathsvg
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tex = r"\frac{\partial L}{\partial b_k} = \mathbf{1}^{\top} \delta_k"
+    mathsvg.typeset.cache_clear()
+    first = mathsvg.typeset(tex)
+    files = list(tmp_path.glob("backprop-lab/math-*/*.json"))
+    assert len(files) == 1
+    # A later build reads the picture back without ziamath (here: without it importable).
+    mathsvg.typeset.cache_clear()
+    monkeypatch.setitem(sys.modules, "ziamath", None)
+    assert mathsvg.typeset(tex) == first
+    # A damaged entry is typeset again, not trusted.
+    monkeypatch.delitem(sys.modules, "ziamath")
+    files[0].write_text("{not json", "utf-8")
+    mathsvg.typeset.cache_clear()
+    assert mathsvg.typeset(tex) == first
+    mathsvg.typeset.cache_clear()
