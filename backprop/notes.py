@@ -20,6 +20,7 @@ from backprop.homework import homework_label, homework_pass
 from backprop.manual import manual_pass
 from backprop.problem import make_problem
 from backprop.run import Run
+from backprop.textbook import Textbook, textbook
 from backprop.trace import Trace
 from backprop.verdict import State, state_of
 
@@ -58,6 +59,7 @@ class AssignmentNotes:
     this_max: float
     params: int
     scales: tuple[LayerScale, ...]   # this run first, then the other init
+    textbook: Textbook               # the textbook passages' numbers (backprop.textbook)
 
 
 def companion_configs(config: RunConfig) -> dict[str, RunConfig]:
@@ -116,6 +118,7 @@ def assignment_notes(run: Run) -> AssignmentNotes:
         params=sum(p.numel() for p in (*problem.weights, *problem.biases)),
         scales=(layer_scale(f"init={run.config.init} (this run)", run.autograd, run.config.K),
                 layer_scale(f"init={other_config.init}", other_trace, other_config.K)),
+        textbook=textbook(run),
     )
 
 

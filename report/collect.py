@@ -16,7 +16,6 @@ from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
 from backprop.problem import layer_sizes
 from backprop.record import versions
 from backprop.sources import sources
-from backprop.textbook import textbook
 from backprop.verdict import state, verdict
 from report.comparison import Compared
 from report.graphview import graph_view
@@ -86,7 +85,7 @@ def collect(run: Run, graph: Graph, notes: AssignmentNotes, folder: Path) -> Rep
         graph=graph_view(graph, n),
         notes=format_notes(notes),
         dat_same_blocks=_blocks(dat[AUTOGRAD_DAT]) == _blocks(dat[MANUAL_DAT]),
-        textbook=textbook(run),
+        textbook=notes.textbook,
     )
 
 
