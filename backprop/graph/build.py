@@ -12,6 +12,7 @@ import torch
 from backprop.files import GRAPH_FILES
 from backprop.graph.annotate import Hints, annotate
 from backprop.graph.draw import MAX_DRAWN_BOXES, MISSING_DOT, render_svg, write_dot
+from backprop.graph.measure import measure
 from backprop.graph.records import (
     Graph,
     GraphError,
@@ -26,17 +27,28 @@ from backprop.steps import Step
 
 def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",
              values: Mapping[str, torch.Tensor] | None = None, hints: Hints | None = None,
-             render: bool = True) -> Graph:
-    """Number, explain and draw the autograd graph of the one-element tensor `output`.
+             render: bool = True, made: Mapping[int, torch.Tensor] | None = None,
+             files: tuple[str, ...] = (), values_on_boxes: bool = False) -> Graph:
+    """Number, explain, verify and draw the autograd graph of the one-element tensor `output`.
 
     `params` names the leaves (W1, b1, ...); `values` names other forward tensors, so a
-    saved tensor can be called h2 rather than "a tensor"; `render=False` skips Graphviz.
+    saved tensor can be called h2 rather than "a tensor"; `made` maps id(node) to the
+    tensor it created; `files` are the user's files (for the line creating each node);
+    `values_on_boxes` writes |g| on each box; `render=False` skips Graphviz.
     """
     check_output(output, name)
     params = {k: v for k, v in params.items() if torch.is_tensor(v)}
     layout = number_boxes(output)
     namer = Namer({**params, **(values or {})})
     records = annotate(layout, namer, hints or Hints(), params, name)
+    created = dict(made or {})
+    for tensor in (*(values or {}).values(), output):
+        if torch.is_tensor(tensor) and tensor.grad_fn is not None:
+            created.setdefault(id(tensor.grad_fn), tensor)
+    measured = measure(layout, records, created, files)
+    records = measured.records
+    extra = {"nonfinite": measured.nonfinite, "nonfinite_node": measured.nonfinite_node,
+             "arrays": measured.arrays}
     dot = write_dot(layout, records, output, params, show_saved=False)
     # torchviz reads every saved value for the saved view: one it cannot read stops it.
     lost = [f"the value `{attr}` that #{box.number} {type(box.obj).__name__} saved for "
@@ -47,7 +59,7 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
     dot_saved = None if lost else write_dot(layout, records, output, params, show_saved=True)
     broken_text = f"{broken[0]} (the saved-tensor view is not drawn)" if broken else None
     if not render:
-        return Graph(records, dot, None, None, None, dot_saved, broken_text)
+        return Graph(records, dot, None, None, None, dot_saved, broken_text, **extra)
     svg = render_svg(dot) if layout.main <= MAX_DRAWN_BOXES else None
     svg_saved = None
     if svg is not None and dot_saved is not None and len(layout.boxes) <= MAX_DRAWN_BOXES:
@@ -65,7 +77,7 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
     elif svg_saved is None:
         note = (f"The saved-tensor view has {len(layout.boxes):,} boxes, more than the "
                 f"{MAX_DRAWN_BOXES:,} drawn as SVG, so only graph-saved.dot was written")
-    return Graph(records, dot, svg, svg_saved, note, dot_saved, broken_text)
+    return Graph(records, dot, svg, svg_saved, note, dot_saved, broken_text, **extra)
 
 
 def check_output(output: object, name: str) -> None:

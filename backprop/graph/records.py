@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import torch
 
 from backprop.errors import UserError
+from backprop.graph.source import SourceLine
+from backprop.graph.values import NodeValues
 
 SAVED_PREFIX = "_saved_"  # torch exposes a node's saved values as attributes named so
 
@@ -49,6 +51,12 @@ class NodeRecord:
     formula: str                    # its backward computation, plain text
     steps: tuple[tuple[str, int | None], ...]  # (tag, layer) of the hand-written steps
     saved_by: tuple[int, ...] = ()  # backward nodes keeping this tensor for their backward
+    verified: str = ""              # exact | close | FAILED | not checkable; "" saved tensors
+    error: float | None = None      # the max relative error of a close or FAILED check
+    why: str = ""                   # what FAILED, or why the check cannot be made
+    ran: int | None = None          # its place in the real execution order: 1 ran first
+    source: SourceLine | None = None  # the line of the user's code that created it
+    values: NodeValues | None = None  # its forward value, the gradients received and sent
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,9 @@ class Graph:
     note: str | None                # why a view is missing: one sentence (what to install)
     dot_saved: str | None = None    # the saved view's source; None when it cannot be drawn
     broken: str | None = None       # why backward() through it would fail: one sentence
+    nonfinite: str | None = None    # where the first nan or inf gradient was sent: a sentence
+    nonfinite_node: int | None = None  # the number of that node
+    arrays: dict = field(default_factory=dict)  # 'n12.sent0' -> a small tensor, kept whole
 
 
 @dataclass
