@@ -19,14 +19,6 @@ def _add(n: Node) -> tuple[str, str]:
             "grad_self = g;  grad_other = alpha * g (summed over broadcast dimensions)")
 
 
-@template("AddBackward1", grads=(lambda c: c.g,))
-def _add_number(n: Node) -> tuple[str, str]:
-    a = n.op(0)
-    return (f"Created by adding a number to {a}, {n.made(f'{a} + (a constant)')}. A constant "
-            f"shifts the value and not the slope, so backward passes g = {n.g_of} on: "
-            f"{n.flow(0, f'dL/d{a} = g')}.", "grad_self = g")
-
-
 @template("SubBackward0", grads=(lambda c: c.g, lambda c: -c.alpha * c.g))
 def _sub(n: Node) -> tuple[str, str]:
     a, b, alpha = n.op(0), n.op(1), n.saved.get("alpha", "1")
@@ -34,13 +26,6 @@ def _sub(n: Node) -> tuple[str, str]:
             f"g = {n.g_of} on with the sign of each term: {n.flow(0, f'dL/d{a} = g')}; "
             f"{n.flow(1, f'dL/d{b} = -alpha * g')} (alpha = {alpha}).",
             "grad_self = g;  grad_other = -alpha * g")
-
-
-@template("SubBackward1", grads=(lambda c: c.g,))
-def _sub_number(n: Node) -> tuple[str, str]:
-    a = n.op(0)
-    return (f"Created by subtracting a number from {a}, {n.made(f'{a} - (a constant)')}. "
-            f"Backward passes g = {n.g_of} on: {n.flow(0, f'dL/d{a} = g')}.", "grad_self = g")
 
 
 @template("RsubBackward1", grads=(lambda c: -c.alpha * c.g,))
@@ -100,14 +85,6 @@ def _div(n: Node) -> tuple[str, str]:
             "grad_self = g / other;  grad_other = -g * self / other^2")
 
 
-@template("DivBackward1", grads=(lambda c: c.g / c.other,))
-def _div_number(n: Node) -> tuple[str, str]:
-    a, k = n.op(0), _number(n.values.get("other"))
-    return (f"Created by dividing {a} by the number {k}, {n.made(f'{a} / {k}')}. Backward "
-            f"divides g = {n.g_of} the same way: {n.flow(0, f'dL/d{a} = g / {k}')}.",
-            "grad_self = g / other")
-
-
 @template("NegBackward0", grads=(lambda c: -c.g,))
 def _neg(n: Node) -> tuple[str, str]:
     a = n.op(0)
@@ -139,6 +116,16 @@ def _pow_tensor(n: Node) -> tuple[str, str]:
             f"{n.flow(1, f'dL/d{b} = {a}^{b} * ln({a}) * g')}.",
             "grad_self = exponent * self^(exponent - 1) * g;  "
             "grad_exponent = result * ln(self) * g")
+
+
+@template("PowBackward2", grads=(lambda c: c.g * c.result * torch.log(torch.tensor(
+    float(c.self), dtype=c.g.dtype)),))
+def _number_to_power(n: Node) -> tuple[str, str]:
+    a, base = n.op(0), _number(n.values.get("self"))
+    return (f"Created by raising the number {base} to the power {a}, {n.made(f'{base}^{a}')}. "
+            f"Its slope in {a} is {base}^{a} * ln({base}), written with the saved result: with "
+            f"g = {n.g_of}, {n.flow(0, f'dL/d{a} = g * result * ln({base})')}.",
+            "grad_exponent = g * result * ln(self)")
 
 
 def _number(value: object) -> str:

@@ -167,7 +167,7 @@ def _inside(c: Given) -> torch.Tensor:
     return keep
 
 
-@template("ClampBackward1", "ClampMinBackward0", "ClampMaxBackward0",
+@template("ClampBackward1",
           grads=(lambda c: torch.where(_inside(c), c.g, 0.0),))
 def _clamp(n: Node) -> tuple[str, str]:
     a = n.op(0)
@@ -207,10 +207,20 @@ def _where(n: Node) -> tuple[str, str]:
             "grad_self = where(condition, g, 0);  grad_other = where(condition, 0, g)")
 
 
-@template("NativeDropoutBackward0", grads=(lambda c: c.g * c.result1 * c.scale,))
+@template("NativeDropoutBackward0", grads=(lambda c: c.g * c.result1 * (1 / (1 - c.p)),))
 def _dropout(n: Node) -> tuple[str, str]:
     a = n.op(0)
     return (f"Created by dropout in training mode: {n.made(f'{a} * mask * scale')}, the mask "
             f"(saved) zeroing each entry with probability p and scale = 1/(1-p) keeping the "
             f"mean. Backward applies the same mask and scale to g = {n.g_of}: "
             f"{n.flow(0, f'dL/d{a} = g * mask * scale')}.", "grad_self = g * mask * scale")
+
+
+@template("RoundBackward0", "FloorBackward0", "CeilBackward0", "SignBackward0",
+          "TruncBackward0", grads=(lambda c: torch.zeros_like(c.g),))
+def _step(n: Node) -> tuple[str, str]:
+    a = n.op(0)
+    which = n.label.removesuffix("Backward0").lower()
+    return (f"Created by {n.made(n.call(which))}, a step function: flat between its jumps, "
+            f"so its slope is 0 almost everywhere and no gradient gets through g = {n.g_of}: "
+            f"{n.flow(0, f'dL/d{a} = 0')}.", "grad_self = 0")

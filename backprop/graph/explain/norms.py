@@ -40,7 +40,7 @@ def _batch_norm(c: Given, slot: int) -> torch.Tensor:
     return _normalised_input(c.g * weight, x_hat, rstd, others)
 
 
-@template("NativeBatchNormBackward0", "CudnnBatchNormBackward0",
+@template("NativeBatchNormBackward0",
           grads=(lambda c: _batch_norm(c, 0), lambda c: _batch_norm(c, 1),
                  lambda c: _batch_norm(c, 2)))
 def _batch_norm_text(n: Node) -> tuple[str, str]:

@@ -42,11 +42,12 @@ def _where_text(n: Node) -> tuple[str, str]:
 def _sum_text(n: Node) -> tuple[str, str]:
     a = n.op(0)
     where, unsqueeze = _where_text(n)
+    spread = unsqueeze or "g "
     put_back = (f" first puts the summed dimension back as size 1 ({unsqueeze.strip()}), then"
                 if unsqueeze else "")
     return (f"Created by a sum, {n.made(n.call('sum'))}{where}. Every entry counts with weight "
             f"1, so backward{put_back} copies g = {n.g_of} back to every entry it summed: "
-            f"{n.flow(0, f'dL/d{a} = {unsqueeze}g expanded to the shape of {a}')}.",
+            f"{n.flow(0, f'dL/d{a} = {spread}expanded to the shape of {a}')}.",
             f"grad_self = {unsqueeze or 'g '}expanded to self's shape")
 
 
@@ -55,10 +56,11 @@ def _mean_text(n: Node) -> tuple[str, str]:
     a = n.op(0)
     number, _ = mean_count(n.values.get("self_sym_sizes"), n.values.get("dim"))
     where, unsqueeze = _where_text(n)
+    spread = unsqueeze or "g "
     put_back = f", its reduced dimension put back ({unsqueeze.strip()})," if unsqueeze else ""
     return (f"Created by a mean, {n.made(n.call('mean'))}{where}. Each entry counts 1/N, so "
             f"backward spreads g = {n.g_of}{put_back} evenly over the entries it averaged: "
-            f"{n.flow(0, f'dL/d{a} = {unsqueeze}g / N on every entry')}, N = {number}.",
+            f"{n.flow(0, f'dL/d{a} = {spread}/ N on every entry')}, N = {number}.",
             f"grad_self = {unsqueeze or 'g '}/ N expanded to self's shape")
 
 
@@ -148,7 +150,7 @@ def _norm(c: Given) -> torch.Tensor:
     return unreduce(c.g, dims, keep) * torch.where(norm == 0, 0.0, slope)
 
 
-@template("LinalgVectorNormBackward0", "NormBackward1", grads=(_norm,))
+@template("LinalgVectorNormBackward0", grads=(_norm,))
 def _norm_text(n: Node) -> tuple[str, str]:
     a, p = n.op(0), n.values.get("ord", 2)
     return (f"Created by the vector norm ||{a}||_{p} = (sum |{a}|^{p})^(1/{p}). Its "
