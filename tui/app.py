@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import resources
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -14,7 +15,8 @@ from tui.screens.steps import StepScreen
 class GradTUI(App[None]):
     """A debugger for backpropagation: the hand-written pass, step by step, beside autograd."""
 
-    CSS_PATH = "gradtui.tcss"
+    # Read as package data, so an installed wheel finds it as a checkout does.
+    CSS = resources.files("tui").joinpath("gradtui.tcss").read_text("utf-8")
     TITLE = "gradtui"
 
     def __init__(self, config: RunConfig | None = None, out: str = "build") -> None:

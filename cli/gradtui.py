@@ -9,16 +9,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from backprop.config import (
-    ConfigError,
-    OptionParser,
-    RunConfig,
-    add_run_options,
-    config_from_args,
-    folder_name,
-)
+from backprop.config import ConfigError, RunConfig
 from backprop.errors import UserError
 from backprop.files import check_folder
+from cli.boundary import fail
+from cli.options import OptionParser, add_run_options, config_from_args, folder_name
 
 # What the screen can show without breaking its layout; gradreport takes larger runs.
 MAX_WIDTH = 64
@@ -65,8 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "pipe (gradreport build writes the same numbers to files)")
         check_folder(out)  # before the screen: `e` would only fail later
     except UserError as err:
-        print(f"gradtui: {str(err).rstrip('.')}.", file=sys.stderr)
-        return 2
+        return fail("gradtui", str(err))
     from tui.app import GradTUI  # Textual only now that the options are known to be good
 
     app = GradTUI(config, out=out)
