@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the run module imports torch; this one must not
 AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
 RUN_JSON = "run.json"
-GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
+GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot",
+               "graph-values.npz")
 
 
 class OutputError(UserError):

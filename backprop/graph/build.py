@@ -13,8 +13,15 @@ import torch
 
 from backprop.files import GRAPH_FILES
 from backprop.graph.annotate import Hints, annotate
-from backprop.graph.draw import MAX_DRAWN_BOXES, MISSING_DOT, render_svg, write_dot
+from backprop.graph.draw import (
+    MAX_DRAWN_BOXES,
+    MISSING_DOT,
+    render_svg,
+    with_magnitudes,
+    write_dot,
+)
 from backprop.graph.measure import measure
+from backprop.graph.network import RunHints, run_values
 from backprop.graph.records import (
     Graph,
     GraphError,
@@ -23,7 +30,7 @@ from backprop.graph.records import (
     Unavailable,
     number_boxes,
 )
-from backprop.graph.network import RunHints, run_values
+from backprop.graph.values import npz_bytes
 from backprop.steps import Step
 
 if TYPE_CHECKING:  # backprop.run builds its graph with this module
@@ -33,13 +40,13 @@ if TYPE_CHECKING:  # backprop.run builds its graph with this module
 def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",
              values: Mapping[str, torch.Tensor] | None = None, hints: Hints | None = None,
              render: bool = True, made: Mapping[int, torch.Tensor] | None = None,
-             files: tuple[str, ...] = (), values_on_boxes: bool = False) -> Graph:
+             files: tuple[str, ...] = ()) -> Graph:
     """Number, explain, verify and draw the autograd graph of the one-element tensor `output`.
 
     `params` names the leaves (W1, b1, ...); `values` names other forward tensors, so a
     saved tensor can be called h2 rather than "a tensor"; `made` maps id(node) to the
     tensor it created; `files` are the user's files (for the line creating each node);
-    `values_on_boxes` writes |g| on each box; `render=False` skips Graphviz.
+    `render=False` skips Graphviz.
     """
     check_output(output, name)
     params = {k: v for k, v in params.items() if torch.is_tensor(v)}
@@ -91,6 +98,13 @@ def draw(graph: Graph) -> Graph:
     return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note)
 
 
+def with_values(graph: Graph) -> Graph:
+    """`graph` (not yet drawn) with |g| written on each box of both views."""
+    saved = graph.dot_saved and with_magnitudes(graph.dot_saved, graph.nodes)
+    return dataclasses.replace(graph, dot=with_magnitudes(graph.dot, graph.nodes),
+                               dot_saved=saved)
+
+
 def check_output(output: object, name: str) -> None:
     """Raise GraphError unless `output` is a one-element tensor with an autograd graph."""
     if not torch.is_tensor(output):
@@ -125,12 +139,14 @@ def graph_json(graph: Graph) -> str:
 
 
 def write_graph_files(graph: Graph, folder: str | Path) -> dict[str, Path]:
-    """Write graph.svg (when drawn), graph.dot, graph.json and the saved view's files,
-    all together; a file not drawn this time is removed, never left from an older run."""
+    """Write graph.svg (when drawn), graph.dot, graph.json, the saved view's files and
+    graph-values.npz (the small tensors whole), all together; a file not drawn this time
+    is removed, never left from an older run."""
     from backprop.files import atomic_write, prepare_folder, staging
 
     folder = prepare_folder(folder)
-    texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved)
+    arrays = npz_bytes(graph.arrays) if graph.arrays else None
+    texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved, arrays)
     drawn = {name: text for name, text in zip(GRAPH_FILES, texts, strict=True)
              if text is not None}
     with staging(folder, GRAPH_FILES) as stage:

@@ -24,6 +24,7 @@ import torch
 import torchviz
 
 from backprop.graph.records import GraphError, Layout, NodeRecord, shape_text
+from backprop.graph.values import magnitude
 
 GRAPHVIZ = "graphviz"  # the Debian package with `dot`
 # torchviz's colours, each explained when a box of that colour is drawn.
@@ -232,3 +233,23 @@ def render_svg(dot: str) -> str | None:
 MISSING_DOT = (f"Graphviz's `dot` is not installed, so no SVG was drawn (graph.dot and "
                f"graph.json were still written); install the {GRAPHVIZ} package "
                f"(Debian: apt-get install {GRAPHVIZ})")
+
+
+_LABEL = re.compile(r'^(\tn(\d+) \[label=")((?:[^"\\]|\\.)*)(")', re.M)
+
+
+def with_magnitudes(dot: str, records: tuple[NodeRecord, ...]) -> str:
+    """The DOT with |g|, the norm of the gradient each box received, under its label."""
+    received = {r.number: r.values.received[0] for r in records
+                if r.values is not None and r.values.received}
+    for record in records:  # a leaf shows its .grad: what its AccumulateGrad received
+        if record.kind == "leaf":
+            sink = next((received[n] for n in record.outputs if n in received), None)
+            if sink is not None:
+                received[record.number] = sink
+
+    def add(match: re.Match) -> str:
+        text = magnitude(received.get(int(match[2])))
+        return match[0] if not text else f"{match[1]}{match[3]}\\n{text}{match[4]}"
+
+    return _LABEL.sub(add, dot)
