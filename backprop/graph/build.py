@@ -13,6 +13,7 @@ import torch
 
 from backprop.files import GRAPH_FILES
 from backprop.graph.annotate import Hints, annotate
+from backprop.graph.capture import module_of
 from backprop.graph.draw import (
     MAX_DRAWN_BOXES,
     MISSING_DOT,
@@ -25,6 +26,7 @@ from backprop.graph.network import RunHints, run_values
 from backprop.graph.records import (
     Graph,
     GraphError,
+    Layout,
     Namer,
     NodeRecord,
     Unavailable,
@@ -40,13 +42,14 @@ if TYPE_CHECKING:  # backprop.run builds its graph with this module
 def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",
              values: Mapping[str, torch.Tensor] | None = None, hints: Hints | None = None,
              render: bool = True, made: Mapping[int, torch.Tensor] | None = None,
-             files: tuple[str, ...] = ()) -> Graph:
+             files: tuple[str, ...] = (), modules: Mapping[int, str] | None = None) -> Graph:
     """Number, explain, verify and draw the autograd graph of the one-element tensor `output`.
 
     `params` names the leaves (W1, b1, ...); `values` names other forward tensors, so a
     saved tensor can be called h2 rather than "a tensor"; `made` maps id(node) to the
     tensor it created; `files` are the user's files (for the line creating each node);
-    `render=False` skips Graphviz.
+    `modules` maps id(module or parameter) to its module's name; `render=False` skips
+    Graphviz.
     """
     check_output(output, name)
     params = {k: v for k, v in params.items() if torch.is_tensor(v)}
@@ -59,6 +62,9 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
             created.setdefault(id(tensor.grad_fn), tensor)
     measured = measure(layout, records, created, files)
     records = measured.records
+    if modules:
+        records = tuple(dataclasses.replace(r, module=_module(layout, r, dict(modules)))
+                        for r in records)
     extra = {"nonfinite": measured.nonfinite, "nonfinite_node": measured.nonfinite_node,
              "arrays": measured.arrays}
     dot = write_dot(layout, records, output, params, show_saved=False)
@@ -73,6 +79,16 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
     graph = Graph(records, dot, None, None, None, dot_saved, broken_text,
                   lost[0] if lost else None, **extra)
     return draw(graph) if render else graph
+
+
+def _module(layout: Layout, record: NodeRecord, names: dict[int, str]) -> str | None:
+    """The module a box belongs to: its node's, a leaf's own, a saved tensor's owner's."""
+    box = layout.box(record.number)
+    if box.kind == "leaf":
+        return names.get(id(box.obj)) or None
+    if box.kind == "saved" and box.saved_by:
+        return module_of(layout.box(box.saved_by[0]).obj, names)
+    return module_of(box.obj, names) if box.kind in ("backward", "accumulate") else None
 
 
 def draw(graph: Graph) -> Graph:

@@ -16,7 +16,6 @@ import threading
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import pairwise
 from typing import TypeVar
 
 import graphviz
@@ -38,7 +37,9 @@ MAX_DRAWN_BOXES = 20_000  # Graphviz's dot crashed (malloc) on a 100,000-box cha
 GRAPH_ATTRS = 'ranksep=0.13 nodesep=0.08 margin=0 pad=0.05 newrank=true'
 NODE_ATTRS = ('style=filled shape=box fontname="DejaVu Sans Mono" fontsize=12 height=0.22 '
               'margin="0.04,0.015" penwidth=0.6')
-RULER_ATTRS = 'shape=plaintext style="" fontname="DejaVu Sans" fontcolor=gray35 group=ruler'
+# A module's or layer's band: a labelled box drawn behind its boxes.
+CLUSTER_ATTRS = ('style="rounded,dashed" color=gray55 fontname="DejaVu Sans" fontsize=10 '
+                 'fontcolor=gray30 labeljust=l margin=6')
 EDGE_ATTRS = 'arrowsize=0.5 penwidth=0.7'
 
 _NODE = re.compile(r"^\t(\d+) \[(.*)\]\n?$", re.S)
@@ -155,26 +156,54 @@ def write_dot(layout: Layout, records: tuple[NodeRecord, ...], output: torch.Ten
     drawn = sorted(set(mapping.values()))
     lines = ["digraph autograd {", f"\tgraph [{GRAPH_ATTRS}]", f"\tnode [{NODE_ATTRS}]",
              f"\tedge [{EDGE_ATTRS}]"]
-    by_layer: dict[int | None, list[int]] = defaultdict(list)
     colours = {mapping[i]: attrs.get("fillcolor") for i, attrs in nodes.items()}
     spine = _spine(layout)
+    boxes: dict[int, str] = {}
     for number in drawn:
         record, box = records[number - 1], layout.box(number)
         shape = tuple(box.obj.shape) if torch.is_tensor(box.obj) else None
         fill = f" fillcolor={colours[number]}" if colours[number] else ""
         fill += " group=spine" if number in spine else ""
         label = box_label(record, shape).replace('"', r"\"")
-        lines.append(f'\tn{number} [label="{label}"{fill}]')
-        by_layer[record.layer].append(number)
-    lines += _layer_ruler(by_layer, spine)
+        boxes[number] = f'n{number} [label="{label}"{fill}]'
+    lines += clusters(boxes, records)
     for tail, head, attrs in edges:
         if attrs.get("dir") == "none" and layout.box(mapping[head]).kind == "leaf":
             attrs = {**attrs, "constraint": "false"}  # a saved leaf keeps the leaf's rank
         extra = " ".join(f"{k}={v}" for k, v in attrs.items())
         lines.append(f"\tn{mapping[tail]} -> n{mapping[head]}" + (f" [{extra}]" if extra else ""))
+    pairs = [(mapping[tail], mapping[head]) for tail, head, _ in edges]
+    lines += [f"\tn{a} -> n{b} [style=invis]" for a, b in _stacking(pairs, records)]
     lines += _legend(set(colours.values()))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _stacking(edges: list[tuple[int, int]], records: tuple[NodeRecord, ...]
+              ) -> list[tuple[int, int]]:
+    """Invisible edges that put each module's band below the boxes feeding it.
+
+    A band's parameters have no input: without these, Graphviz lifts them level with
+    the band above, the two bands cannot share rows, and the drawing runs diagonally.
+    """
+    top = {n: (group_of(records[n - 1]) or ("",))[0] for pair in edges for n in pair
+           if records[n - 1].module}
+    feeds: dict[str, set[int]] = defaultdict(set)
+    fed = set()
+    for tail, head in edges:
+        if tail not in top or head not in top:
+            continue
+        if top[tail] != top[head] and top[head]:
+            feeds[top[head]].add(tail)
+        if top[tail] == top[head]:
+            fed.add(head)
+    starts = defaultdict(list)
+    for number, band in top.items():
+        if band and number not in fed:
+            starts[band].append(number)
+    return [(tail, start) for band in sorted(feeds, key=_natural)
+            for tail in sorted(feeds[band]) for start in sorted(starts[band])
+            if tail != start]
 
 
 def _spine(layout: Layout) -> set[int]:
@@ -189,17 +218,44 @@ def _spine(layout: Layout) -> set[int]:
     return spine
 
 
-def _layer_ruler(by_layer: dict[int | None, list[int]], spine: set[int]) -> list[str]:
-    """A 'layer k' mark level with the middle of each layer's column, left of the graph."""
-    lines, marks = [], []
-    for layer in sorted(k for k in by_layer if k is not None):
-        column = [n for n in by_layer[layer] if n in spine]
-        if column:
-            middle = column[len(column) // 2]
-            marks.append(f"layer{layer}")
-            lines.append(f'\tlayer{layer} [label="layer {layer}" {RULER_ATTRS}]')
-            lines.append(f"\t{{ rank=same; layer{layer}; n{middle} }}")
-    lines += [f"\t{a} -> {b} [style=invis]" for a, b in pairwise(marks)]
+def group_of(record: NodeRecord) -> tuple[str, ...]:
+    """Where a box is drawn: inside its module's cluster ('layer1', '0', 'conv1'), or its
+    layer's band ('layer 3') for the run's network; () outside any."""
+    if record.module:
+        return tuple(record.module.split("."))
+    # A layer's band holds its three nodes; its parameters sit beside it, level with the
+    # layer above (where Graphviz ranks them), so the bands stack in one straight column.
+    if record.layer is not None and record.kind == "backward":
+        return (f"layer {record.layer}",)
+    return ()
+
+
+def _natural(name: str) -> tuple:
+    """'layer 10' after 'layer 9', 'blocks.10' after 'blocks.9'."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def clusters(boxes: dict[int, str], records: tuple[NodeRecord, ...]) -> list[str]:
+    """The box statements, nested in one labelled Graphviz cluster per module or layer."""
+    tree: dict = {}
+    for number, statement in boxes.items():
+        node = tree
+        for part in group_of(records[number - 1]):
+            node = node.setdefault(part, {})
+        node.setdefault("", []).append(statement)
+    lines: list[str] = []
+
+    def emit(node: dict, path: tuple[str, ...]) -> None:
+        # Box lines keep one leading tab at any depth: readers of the DOT match `\tn12 [`.
+        lines.extend(f"\t{statement}" for statement in node.get("", []))
+        for part in sorted((k for k in node if k), key=_natural):
+            name = ".".join((*path, part))
+            lines.append(f'\tsubgraph "cluster_{name}" {{')
+            lines.append(f'\t\tlabel="{name}" {CLUSTER_ATTRS}')
+            emit(node[part], (*path, part))
+            lines.append("\t}")
+
+    emit(tree, ())
     return lines
 
 
@@ -235,7 +291,7 @@ MISSING_DOT = (f"Graphviz's `dot` is not installed, so no SVG was drawn (graph.d
                f"(Debian: apt-get install {GRAPHVIZ})")
 
 
-_LABEL = re.compile(r'^(\tn(\d+) \[label=")((?:[^"\\]|\\.)*)(")', re.M)
+_LABEL = re.compile(r'^(\t+n(\d+) \[label=")((?:[^"\\]|\\.)*)(")', re.M)
 
 
 def with_magnitudes(dot: str, records: tuple[NodeRecord, ...]) -> str:

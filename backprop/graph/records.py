@@ -57,6 +57,7 @@ class NodeRecord:
     ran: int | None = None          # its place in the real execution order: 1 ran first
     source: SourceLine | None = None  # the line of the user's code that created it
     values: NodeValues | None = None  # its forward value, the gradients received and sent
+    module: str | None = None       # the nn.Module that created it, as named_modules names it
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from backprop.graph.build import check_output, graph_of
-from backprop.graph.capture import recording
+from backprop.graph.capture import module_names, recording
 from backprop.graph.records import Graph, GraphError
 from backprop.textfile import read_text_file
 
@@ -38,7 +38,7 @@ def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) ->
         raise GraphError(f"{path}: {err}") from None
     params, values = names_in(namespace)
     return graph_of(output, params, name=var, values=values, render=render, made=made,
-                    files=(str(path),))
+                    files=(str(path),), modules=module_names(namespace))
 
 
 def run_script(path: Path) -> dict[str, object]:
