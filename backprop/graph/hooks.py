@@ -27,8 +27,10 @@ class Observed:
     failure: str | None = None                                # why backward() raised
 
 
-def _copy(grads: tuple) -> Grads:
-    return tuple(None if g is None else g.detach().clone() for g in grads)
+def _keep(grads: tuple) -> Grads:
+    # The very tensors, not copies: the engine adds gradients out of place while anyone
+    # else holds them, and a gradient handed on is often the next node's input (one summary).
+    return tuple(grads)
 
 
 def observe(layout: Layout) -> Observed:
@@ -43,10 +45,10 @@ def observe(layout: Layout) -> Observed:
     for box in nodes:
         def before(grad_outputs: tuple, number: int = box.number) -> None:
             seen.ran[number] = len(seen.ran) + 1
-            seen.received[number] = _copy(grad_outputs)
+            seen.received[number] = _keep(grad_outputs)
 
         def after(grad_inputs: tuple, grad_outputs: tuple, number: int = box.number) -> None:
-            seen.sent[number] = _copy(grad_inputs)
+            seen.sent[number] = _keep(grad_inputs)
 
         handles += [box.obj.register_prehook(before), box.obj.register_hook(after)]
     try:
@@ -59,7 +61,7 @@ def observe(layout: Layout) -> Observed:
     finally:
         for leaf, (tensor, old) in zip(leaves, kept, strict=True):
             grad = tensor.grad
-            seen.leaf_grads[leaf.number] = None if grad is None else grad.detach().clone()
+            seen.leaf_grads[leaf.number] = grad
             tensor.grad = old
         for handle in handles:
             handle.remove()

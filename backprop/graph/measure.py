@@ -35,6 +35,15 @@ def measure(layout: Layout, records: tuple[NodeRecord, ...], made: Mapping[int, 
     verdicts = verify(layout, seen)
     arrays: dict[str, torch.Tensor] = {}
     done = []
+    known: dict[int, object] = {}  # id(tensor) -> its summary: a tensor is often met twice
+
+    def summarise(tensor: torch.Tensor | None) -> object:
+        if tensor is None:
+            return None
+        if id(tensor) not in known:
+            known[id(tensor)] = summary(tensor)
+        return known[id(tensor)]
+
     for record in records:
         box = layout.box(record.number)
         forward = _forward_value(box, made)
@@ -45,8 +54,8 @@ def measure(layout: Layout, records: tuple[NodeRecord, ...], made: Mapping[int, 
             if small(tensor):
                 arrays[f"n{record.number}.{what}"] = tensor.detach()
         verdict = verdicts[record.number]
-        values = NodeValues(summary(forward), tuple(map(summary, received)),
-                            tuple(map(summary, sent)))
+        values = NodeValues(summarise(forward), tuple(map(summarise, received)),
+                            tuple(map(summarise, sent)))
         source = source_of(box.obj, files) if box.kind == "backward" else None
         done.append(replace(record, verified=verdict.verified, error=verdict.error,
                             why=verdict.why, ran=seen.ran.get(record.number), source=source,

@@ -27,19 +27,26 @@ class Summary:
 
 
 def summary(tensor: torch.Tensor | None) -> Summary | None:
-    """The summary of `tensor`; None for None."""
+    """The summary of `tensor`; None for None. Sums and norms are in the tensor's dtype."""
     if tensor is None:
         return None
     t = tensor.detach()
-    nans = int(t.isnan().sum()) if t.is_floating_point() else 0
-    infs = int(t.isinf().sum()) if t.is_floating_point() else 0
-    finite = t[t.isfinite()].double() if t.is_floating_point() else t.double().flatten()
-    stats = (None, None, None, None)
-    if finite.numel():
-        stats = (finite.min().item(), finite.max().item(), finite.mean().item(),
-                 finite.norm().item())
-    return Summary(tuple(t.shape), str(t.dtype).removeprefix("torch."), *stats,
-                   int((t == 0).sum()), nans, infs)
+    shape, dtype = tuple(t.shape), str(t.dtype).removeprefix("torch.")
+    zeros = t.numel() - int(torch.count_nonzero(t))
+    if not t.is_floating_point():
+        t = t.double()
+    if not t.numel():
+        return Summary(shape, dtype, None, None, None, None, zeros, 0, 0)
+    low, high = torch.aminmax(t)  # nan if any entry is nan
+    nans = infs = 0
+    if not (low.isfinite() and high.isfinite()):  # the slow path: only with nan or inf
+        nans, infs = int(t.isnan().sum()), int(t.isinf().sum())
+        t = t[t.isfinite()]
+        if not t.numel():
+            return Summary(shape, dtype, None, None, None, None, zeros, nans, infs)
+        low, high = torch.aminmax(t)
+    return Summary(shape, dtype, low.item(), high.item(), t.mean().item(),
+                   torch.linalg.vector_norm(t).item(), zeros, nans, infs)
 
 
 def bad(tensor: torch.Tensor | None) -> bool:

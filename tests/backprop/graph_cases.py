@@ -286,6 +286,13 @@ CASES = {
     "attention causal": (("BmmBackward0", "SafeSoftmaxBackward0", "AddBackward0"),
                          lambda r: Attention()(leaf(r, 2, 4, 4), leaf(r, 2, 4, 4),
                                                leaf(r, 2, 4, 4), True)),
+    "fused attention causal": (("ScaledDotProductFlashAttentionForCpuBackward0",),
+                               lambda r: Attention()(*(leaf(r, 2, 4, 5, 8, dtype=torch.float32)
+                                                       for _ in range(3)), True)),
+    "fused attention cross scale": (("ScaledDotProductFlashAttentionForCpuBackward0",),
+                                    lambda r: torch.nn.functional.scaled_dot_product_attention(
+        leaf(r, 1, 2, 3, 4, dtype=torch.float32), leaf(r, 1, 2, 6, 4, dtype=torch.float32),
+        leaf(r, 1, 2, 6, 4, dtype=torch.float32), scale=0.3)),
     "float32 mlp": (("AddmmBackward0", "ReluBackward0", "TBackward0"),
                     lambda r: F.linear(F.linear(leaf(r, 4, 3, dtype=torch.float32),
                                                 leaf(r, 5, 3, dtype=torch.float32),

@@ -98,7 +98,7 @@ def test_values_are_the_hooks_values_and_small_tensors_are_kept_whole(tmp_path):
     summary = gelu.values.sent[0]
     assert summary.shape == (5, 8) and summary.dtype == "float32"
     assert summary.min == sent.min().item() and summary.max == sent.max().item()
-    assert abs(summary.norm - sent.double().norm().item()) < 1e-9
+    assert abs(summary.norm - sent.double().norm().item()) < 1e-6 * summary.norm
     assert summary.zeros == int((sent == 0).sum())
     forward = gelu.values.forward  # the output of the GELU: what the hooks cannot see
     assert forward.shape == (5, 8) and forward.min >= -0.2

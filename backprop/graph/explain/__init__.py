@@ -7,6 +7,7 @@ templates live by family of operation; importing a family registers its template
 
 from backprop.graph.explain import (
     arithmetic,
+    attention,
     convolution,
     functions,
     indexing,
@@ -29,7 +30,7 @@ from backprop.graph.explain.registry import (
 
 # Imported to register their templates.
 FAMILIES = (products, arithmetic, functions, reductions, losses, shapes, indexing,
-            convolution, norms)
+            convolution, norms, attention)
 
 __all__ = ["FAMILIES", "FORMULAS", "TEMPLATES", "Given", "Node", "Template", "Uncheckable",
            "explain", "formula_of", "template"]
