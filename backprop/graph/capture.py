@@ -3,13 +3,14 @@ the nn.Module whose forward created it.
 
 Anomaly mode stores every node's forward stack (check_nan=False: a nan in the script's own
 backward() is theirs to see, not an error of ours). A TorchFunctionMode keeps each torch
-call's output by the node that created it, so a record can show its forward value. Global
-module hooks tag each node with the innermost module that was running when it was made.
+call's output by the node that created it, so a record can show its forward value, and
+tags the nodes it created with the innermost nn.Module running (global module hooks keep
+the stack of running modules).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import torch
@@ -22,18 +23,23 @@ KEEP_BYTES = 256 * 2**20  # outputs kept, at most: a training loop must not keep
 
 
 class _Keeper(TorchFunctionMode):
-    """Keeps the outputs of torch calls that have a grad_fn, by id(grad_fn)."""
+    """Keeps the outputs of torch calls that have a grad_fn, by id(grad_fn), and tags the
+    nodes each call created with the innermost module running (metadata["module_"])."""
 
     def __init__(self) -> None:
         super().__init__()
         self.made: dict[int, torch.Tensor] = {}
         self.room = KEEP_BYTES
+        self.modules: list[int] = []  # id() of the modules whose forward is running
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
-        for tensor in out if isinstance(out, (tuple, list)) else (out,):
-            if (self.room > 0 and isinstance(tensor, torch.Tensor)
-                    and tensor.grad_fn is not None and id(tensor.grad_fn) not in self.made):
+        outputs = list(_tensors(out))
+        before = {id(t.grad_fn) for t in _tensors((args, kwargs)) if t.grad_fn is not None}
+        _tag(outputs, self.modules[-1] if self.modules else None, before)
+        for tensor in outputs:
+            if (self.room > 0 and tensor.grad_fn is not None
+                    and id(tensor.grad_fn) not in self.made):
                 self.made[id(tensor.grad_fn)] = tensor
                 self.room -= tensor.numel() * tensor.element_size()
         return out
@@ -50,31 +56,32 @@ def _tensors(value: object) -> Iterator[torch.Tensor]:
             yield from _tensors(item)
 
 
-def _tag(values: Iterable[torch.Tensor], owner: int | None) -> None:
-    """Tag every untagged node behind `values` with `owner`; a tagged node stops the walk."""
+def _tag(values: list[torch.Tensor], owner: int | None, before: set[int]) -> None:
+    """Tag the nodes one call created (behind its outputs, short of its inputs' nodes)."""
     todo = [t.grad_fn for t in values if t.grad_fn is not None]
     while todo:
         node = todo.pop()
-        if node is None or MODULE_KEY in node.metadata or hasattr(node, "variable"):
+        if (node is None or id(node) in before or MODULE_KEY in node.metadata
+                or hasattr(node, "variable")):
             continue
         node.metadata[MODULE_KEY] = owner
         todo += [fn for fn, _ in node.next_functions]
-
-
-def _before(module: torch.nn.Module, args: tuple) -> None:
-    _tag(_tensors(args), None)  # made before this module ran: not its nodes
-
-
-def _after(module: torch.nn.Module, args: tuple, output: object) -> None:
-    _tag(_tensors(output), id(module))  # inner modules finish first and tag theirs first
 
 
 @contextmanager
 def recording() -> Iterator[dict[int, torch.Tensor]]:
     """Run the block under anomaly mode, collecting id(node) -> the tensor it created."""
     keeper = _Keeper()
-    hooks = (nn_module.register_module_forward_pre_hook(_before),
-             nn_module.register_module_forward_hook(_after))
+
+    def enter(module: torch.nn.Module, args: tuple) -> None:
+        keeper.modules.append(id(module))
+
+    def leave(module: torch.nn.Module, args: tuple, output: object) -> None:
+        if keeper.modules and keeper.modules[-1] == id(module):
+            keeper.modules.pop()
+
+    hooks = (nn_module.register_module_forward_pre_hook(enter),
+             nn_module.register_module_forward_hook(leave, always_call=True))
     try:
         with torch.autograd.set_detect_anomaly(True, check_nan=False), keeper:
             yield keeper.made

@@ -181,29 +181,32 @@ def write_dot(layout: Layout, records: tuple[NodeRecord, ...], output: torch.Ten
 
 def _stacking(edges: list[tuple[int, int]], records: tuple[NodeRecord, ...]
               ) -> list[tuple[int, int]]:
-    """Invisible edges that put each module's band below the boxes feeding it.
+    """Invisible edges that put each module's cluster below the boxes feeding it.
 
-    A band's parameters have no input: without these, Graphviz lifts them level with
-    the band above, the two bands cannot share rows, and the drawing runs diagonally.
+    A cluster's parameters have no input: without these, Graphviz lifts them level with
+    the cluster before it, the two cannot share rows, and the drawing runs diagonally.
     """
-    top = {n: (group_of(records[n - 1]) or ("",))[0] for pair in edges for n in pair
-           if records[n - 1].module}
-    feeds: dict[str, set[int]] = defaultdict(set)
-    fed = set()
+    paths = {n: group_of(records[n - 1]) if records[n - 1].module else ()
+             for pair in edges for n in pair}
+
+    def inside(number: int) -> set[tuple[str, ...]]:
+        path = paths[number]
+        return {path[:i] for i in range(1, len(path) + 1)}
+
+    feeds: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    fed: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for tail, head in edges:
-        if tail not in top or head not in top:
-            continue
-        if top[tail] != top[head] and top[head]:
-            feeds[top[head]].add(tail)
-        if top[tail] == top[head]:
-            fed.add(head)
-    starts = defaultdict(list)
-    for number, band in top.items():
-        if band and number not in fed:
-            starts[band].append(number)
-    return [(tail, start) for band in sorted(feeds, key=_natural)
-            for tail in sorted(feeds[band]) for start in sorted(starts[band])
-            if tail != start]
+        outer, inner = inside(tail), inside(head)
+        for cluster in inner - outer:
+            feeds[cluster].add(tail)
+        for cluster in inner & outer:
+            fed[cluster].add(head)
+    found = []
+    for cluster in sorted(feeds):
+        starts = sorted(n for n in paths if cluster in inside(n) and n not in fed[cluster])
+        found += [(tail, start) for tail in sorted(feeds[cluster]) for start in starts
+                  if tail != start and (tail, start) not in edges]
+    return list(dict.fromkeys(found))
 
 
 def _spine(layout: Layout) -> set[int]:
