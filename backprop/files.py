@@ -20,7 +20,7 @@ AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
 RUN_JSON = "run.json"
 GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot",
-               "graph-values.npz")
+               "graph-values.npz", "graph-modules.html")
 
 
 class OutputError(UserError):

@@ -23,6 +23,7 @@ from backprop.graph.draw import (
 )
 from backprop.graph.measure import measure
 from backprop.graph.network import RunHints, run_values
+from backprop.graph.pages import page_dots, pages_html
 from backprop.graph.records import (
     Graph,
     GraphError,
@@ -111,7 +112,13 @@ def draw(graph: Graph) -> Graph:
     elif svg_saved is None:
         note = (f"The saved-tensor view has {len(graph.nodes):,} boxes, more than the "
                 f"{MAX_DRAWN_BOXES:,} drawn as SVG, so only graph-saved.dot was written")
-    return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note)
+    pages = None
+    if svg is not None:
+        dots = page_dots(graph.dot, graph.nodes)
+        drawn = {name: render_svg(dot) for name, dot in dots.items()}
+        pages = pages_html({k: v for k, v in drawn.items() if v}) if drawn else None
+    return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note,
+                               modules_html=pages)
 
 
 def with_values(graph: Graph) -> Graph:
@@ -155,14 +162,16 @@ def graph_json(graph: Graph) -> str:
 
 
 def write_graph_files(graph: Graph, folder: str | Path) -> dict[str, Path]:
-    """Write graph.svg (when drawn), graph.dot, graph.json, the saved view's files and
-    graph-values.npz (the small tensors whole), all together; a file not drawn this time
+    """Write graph.svg (when drawn), graph.dot, graph.json, the saved view's files,
+    graph-values.npz (the small tensors whole) and graph-modules.html (a page per
+    top-level module, for a model's graph), all together; a file not drawn this time
     is removed, never left from an older run."""
     from backprop.files import atomic_write, prepare_folder, staging
 
     folder = prepare_folder(folder)
     arrays = npz_bytes(graph.arrays) if graph.arrays else None
-    texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved, arrays)
+    texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved, arrays,
+             graph.modules_html)
     drawn = {name: text for name, text in zip(GRAPH_FILES, texts, strict=True)
              if text is not None}
     with staging(folder, GRAPH_FILES) as stage:

@@ -75,6 +75,7 @@ class Graph:
     nonfinite: str | None = None    # where the first nan or inf gradient was sent: a sentence
     nonfinite_node: int | None = None  # the number of that node
     arrays: dict = field(default_factory=dict)  # 'n12.sent0' -> a small tensor, kept whole
+    modules_html: str | None = None  # one drawn page per top-level module, when there are any
 
 
 @dataclass

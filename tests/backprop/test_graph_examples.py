@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from backprop.graph import graph_of_script
+from backprop.graph.draw import render_svg
+from backprop.graph.pages import page_dots, pages_html
 from backprop.graph.script import run_script
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "models"
@@ -48,3 +51,26 @@ def test_boxes_are_grouped_by_module_as_named_modules_names_them(example):
 def _prefixes(module: str) -> list[str]:
     parts = module.split(".")
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def test_each_top_level_module_gets_a_legible_page(example):
+    name, graph, _ = example
+    pages = page_dots(graph.dot, graph.nodes)
+    wanted = {"gpt": ["positions", "tokens", "blocks.0", "blocks.1", "ln", "head"],
+              "resnet18": ["conv1", "bn1", "pool", "layer1.0", "layer1.1", "layer2.0",
+                           "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1",
+                           "avgpool", "fc"]}
+    assert list(pages) == wanted[name]  # from the input side to the loss
+    placed = Counter()
+    for page, dot in pages.items():
+        svg = render_svg(dot)
+        width, height = map(float, re.search(r'viewBox="0\.00 0\.00 ([\d.]+) ([\d.]+)"',
+                                             svg).groups())
+        long, short = max(width, height), min(width, height)  # portrait or landscape
+        assert 12 * min(1.0, 757 / long, 510 / short) >= 6.5, page
+        placed.update(int(n) for n in re.findall(r'^\tn(\d+) \[label="[^"]*"(?! style="dashed")',
+                                                 dot, re.M))
+    in_modules = [n.number for n in graph.nodes if n.module and n.kind != "saved"]
+    assert all(placed[n] == 1 for n in in_modules)
+    html = pages_html({"blocks.0": render_svg(next(iter(pages.values())))})
+    assert "<h2>blocks.0</h2><svg" in html
