@@ -21,6 +21,7 @@ from backprop.graph.draw import (
     with_magnitudes,
     write_dot,
 )
+from backprop.graph.excerpt import excerpt_dot
 from backprop.graph.measure import measure
 from backprop.graph.network import RunHints, run_values
 from backprop.graph.pages import page_dots, pages_html
@@ -34,6 +35,7 @@ from backprop.graph.records import (
     number_boxes,
 )
 from backprop.graph.values import npz_bytes
+from backprop.layers import omitted_layers
 from backprop.steps import Step
 
 if TYPE_CHECKING:  # backprop.run builds its graph with this module
@@ -92,8 +94,12 @@ def _module(layout: Layout, record: NodeRecord, names: dict[int, str]) -> str | 
     return module_of(box.obj, names) if box.kind in ("backward", "accumulate") else None
 
 
-def draw(graph: Graph) -> Graph:
-    """`graph` with its two views drawn as SVG by Graphviz, and a note on any not drawn."""
+def draw(graph: Graph, layers: int | None = None) -> Graph:
+    """`graph` with its two views drawn as SVG by Graphviz, and a note on any not drawn.
+
+    `layers`, a network's number of layers, also draws the excerpt of a deep network:
+    the loss, the first and last layers, a ⋮ box for the rest (backprop.graph.excerpt).
+    """
     main = sum(node.kind != "saved" for node in graph.nodes)
     svg = render_svg(graph.dot) if main <= MAX_DRAWN_BOXES else None
     svg_saved = None
@@ -112,13 +118,18 @@ def draw(graph: Graph) -> Graph:
     elif svg_saved is None:
         note = (f"The saved-tensor view has {len(graph.nodes):,} boxes, more than the "
                 f"{MAX_DRAWN_BOXES:,} drawn as SVG, so only graph-saved.dot was written")
-    pages = None
+    svg_excerpt, excerpt, pages = None, None, None
+    if svg is not None and layers is not None:
+        drawn = [node.layer for node in graph.nodes if node.kind != "saved"]
+        dot = excerpt_dot(graph.dot, drawn, layers)
+        if dot is not None:
+            svg_excerpt, excerpt = render_svg(dot), omitted_layers(layers)
     if svg is not None:
         dots = page_dots(graph.dot, graph.nodes)
-        drawn = {name: render_svg(dot) for name, dot in dots.items()}
-        pages = pages_html({k: v for k, v in drawn.items() if v}) if drawn else None
+        pages_drawn = {name: render_svg(dot) for name, dot in dots.items()}
+        pages = pages_html({k: v for k, v in pages_drawn.items() if v}) if pages_drawn else None
     return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note,
-                               modules_html=pages)
+                               svg_excerpt=svg_excerpt, excerpt=excerpt, modules_html=pages)
 
 
 def with_values(graph: Graph) -> Graph:

@@ -72,6 +72,8 @@ class Graph:
     dot_saved: str | None = None    # the saved view's source; None when it cannot be drawn
     broken: str | None = None       # why backward() through it would fail: one sentence
     lost: str | None = None         # the first saved value torchviz could not read, and why
+    svg_excerpt: str | None = None  # a deep network's drawing on one legible page
+    excerpt: tuple[int, int] | None = None  # the layers the excerpt leaves out
     nonfinite: str | None = None    # where the first nan or inf gradient was sent: a sentence
     nonfinite_node: int | None = None  # the number of that node
     arrays: dict = field(default_factory=dict)  # 'n12.sent0' -> a small tensor, kept whole

@@ -2,7 +2,7 @@
 a ⋮ box standing for the layers between.
 
 Scaled to one page, the whole graph of K=40 has labels of 2.5 pt. The excerpt keeps the
-layers the node table lists one by one (report.model.shown_layers), so the figure and
+layers the node table lists one by one (backprop.layers.shown_layers), so the figure and
 the table show the same boxes; graph.svg beside the report still has every box. It is
 cut from backprop.graph's DOT as written, statement by statement, and drawn by the same
 Graphviz call.
@@ -14,12 +14,13 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from report.model import omitted_layers, shown_layers
+from backprop.layers import omitted_layers, shown_layers
 
 _NODE = re.compile(r"^\tn(\d+) \[")
 _EDGE = re.compile(r"^\t(n\d+|layer\d+) -> (n\d+|layer\d+)(.*)$")
 _RULER = re.compile(r"^\tlayer(\d+) \[")
 _RANK = re.compile(r"^\t\{ rank=same; layer(\d+); n\d+ \}$")
+_BAND = re.compile(r'^\tsubgraph "cluster_layer (\d+)" \{$')  # a layer's band (draw.py)
 GAP = "gap"
 
 
@@ -38,8 +39,17 @@ def excerpt_dot(dot: str, layers: Sequence[int | None], n: int) -> str | None:
     out: list[str] = []
     edges: list[tuple[str, str, str]] = []
     rulers: list[int] = []
+    skipping = False  # inside the band of a layer left out: its lines go with it
     for line in dot.splitlines():
-        if node := _NODE.match(line):
+        if skipping:
+            skipping = line != "\t}"
+            continue
+        if band := _BAND.match(line):
+            if int(band[1]) not in shown:
+                skipping = True
+                continue
+            out.append(line)
+        elif node := _NODE.match(line):
             if f"n{node[1]}" in kept:
                 out.append(line)
         elif rank := _RANK.match(line):
