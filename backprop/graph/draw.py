@@ -37,9 +37,10 @@ MAX_DRAWN_BOXES = 20_000  # Graphviz's dot crashed (malloc) on a 100,000-box cha
 GRAPH_ATTRS = 'ranksep=0.13 nodesep=0.08 margin=0 pad=0.05 newrank=true'
 NODE_ATTRS = ('style=filled shape=box fontname="DejaVu Sans Mono" fontsize=12 height=0.22 '
               'margin="0.04,0.015" penwidth=0.6')
+BAND_LABEL = 'shape=plaintext style="" fontname="DejaVu Sans" fontsize=10 fontcolor=gray30'
 # A module's or layer's band: a labelled box drawn behind its boxes.
 CLUSTER_ATTRS = ('style="rounded,dashed" color=gray55 fontname="DejaVu Sans" fontsize=10 '
-                 'fontcolor=gray30 labeljust=l margin=6')
+                 'fontcolor=gray30 labeljust=l margin=0')
 EDGE_ATTRS = 'arrowsize=0.5 penwidth=0.7'
 
 _NODE = re.compile(r"^\t(\d+) \[(.*)\]\n?$", re.S)
@@ -254,7 +255,16 @@ def clusters(boxes: dict[int, str], records: tuple[NodeRecord, ...]) -> list[str
         for part in sorted((k for k in node if k), key=_natural):
             name = ".".join((*path, part))
             lines.append(f'\tsubgraph "cluster_{name}" {{')
-            lines.append(f'\t\tlabel="{name}" {CLUSTER_ATTRS}')
+            numbers = sorted(int(s[1:s.index(" ")]) for s in node[part].get("", []))
+            if name.startswith("layer ") and not path and numbers:
+                # A layer's band is labelled beside its middle row, not above it: a label
+                # row per band would make the run's graph too tall for one page.
+                mark = f"band{name[6:]}"
+                lines.append(f'		label="" {CLUSTER_ATTRS}')
+                lines.append(f'		{mark} [label="{name}" {BAND_LABEL}]')
+                lines.append(f"		{{ rank=same; {mark}; n{numbers[len(numbers) // 2]} }}")
+            else:
+                lines.append(f'\t\tlabel="{name}" {CLUSTER_ATTRS}')
             emit(node[part], (*path, part))
             lines.append("\t}")
 

@@ -179,10 +179,10 @@ def test_every_hand_written_step_has_its_nodes(run, graph):
 
 def test_each_layer_is_drawn_in_its_own_labelled_band():
     graph = graph_of_run(compute_run(RunConfig(K=3)), render=False)
-    bands = re.findall(r'^\tsubgraph "cluster_layer (\d+)" \{\n\t\tlabel="layer (\d+)"',
-                       graph.dot, re.M)
-    assert [a for a, b in bands if a == b] == ["1", "2", "3", "4"]
-    assert 'label="layer' not in graph.dot.replace('\t\tlabel="layer', "")  # no floating marks
+    bands = re.findall(r'^\tsubgraph "cluster_layer (\d+)" \{\n\t\tlabel="" .*\n'
+                       r'\t\tband(\d+) \[label="layer (\d+)"', graph.dot, re.M)
+    assert [a for a, b, c in bands if a == b == c] == ["1", "2", "3", "4"]
+    assert graph.dot.count('label="layer') == 4  # each inside its band: no floating marks
     inside = {}
     current = None
     for line in graph.dot.splitlines():
