@@ -16,7 +16,8 @@ from backprop.outset import JOURNAL, STAGE_PREFIX, locked, recover, replace_set
 AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
 RUN_JSON = "run.json"
-GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot")
+GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot",
+               "graph-values.npz", "graph-modules.html")
 
 
 def prepare_folder(folder: str | Path) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from backprop.config import ConfigError, RunConfig
 from backprop.errors import UserError
@@ -26,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Step through the forward and backward passes of the ReLU network one quantity "
         "at a time, the hand-written pass beside autograd, like a debugger. "
         "Press F1 or ? inside for the keys."))
+    parser.add_argument("script", nargs="?", metavar="SCRIPT.py",
+                        help="step through the backward of this script's scalar VAR instead")
+    parser.add_argument("--var", default="loss", metavar="VAR",
+                        help="the script's scalar tensor (default: loss)")
     add_run_options(parser)
     parser.add_argument("--out", default="build", metavar="DIR", type=folder_name,
                         help="where e exports the .dat files and run.json (default: build)")
@@ -34,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_config(argv: Sequence[str] | None) -> tuple[RunConfig, str]:
     """The validated RunConfig and export folder; raises UserError with one sentence."""
-    args = build_parser().parse_args(argv)
+    return _checked(build_parser().parse_args(argv))
+
+
+def _checked(args: argparse.Namespace) -> tuple[RunConfig, str]:
     config = config_from_args(args)
     # The program's name starts the printed line already: these sentences do not repeat it.
     if config.d > MAX_WIDTH:
@@ -54,7 +62,10 @@ def on_a_terminal() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gradtui; returns the exit status."""
     try:
-        config, out = parse_config(argv)
+        args = build_parser().parse_args(argv)
+        config, out = _checked(args)
+        if args.script is not None and not Path(args.script).is_file():
+            raise UserError(f"{args.script} is not a file")
         if not on_a_terminal():  # else Textual would wait for keys that never come
             raise UserError("needs a terminal: its input and output cannot be a file or a "
                             "pipe (gradreport build writes the same numbers to files)")
@@ -63,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail("gradtui", str(err))
     from tui.app import GradTUI  # Textual only now that the options are known to be good
 
-    app = GradTUI(config, out=out)
+    app = GradTUI(config, out=out, script=args.script, var=args.var)
     app.run()
     # Textual prints the traceback of an exception that ended the app and sets status 1.
     return app.return_code or 0

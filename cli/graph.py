@@ -20,14 +20,17 @@ from cli.console import console
 from cli.options import add_run_options, config_from_args, folder_name
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
-    from backprop.graph import Graph
+    from backprop.graph import Graph, NodeRecord
 
 MAX_TABLE_ROWS = 1000  # rich lays out ~1,000 rows a second; graph.json has every box
 DOT = ("· ", "dim")  # the progress mark before each stage on stderr
 DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR of your "
                "own SCRIPT.py) with every box numbered, and explain each box: graph.svg, "
-               "graph.dot, graph.json (and the saved-tensor view graph-saved.*) in --out. "
-               "Exit 2 when no SVG was drawn (Graphviz's dot is missing, or the graph is "
+               "graph.dot, graph.json (and the saved-tensor view graph-saved.*) in --out; "
+               "every node's formula is checked on one real backward (verified), its place "
+               "in the order the nodes ran is shown (ran), and graph-values.npz keeps the "
+               "small tensors whole. Exit 1 when a node's formula FAILED its check; "
+               "exit 2 when no SVG was drawn (Graphviz's dot is missing, or the graph is "
                "too large to draw; graph.dot and graph.json are still written), when "
                "a saved tensor was modified in place, or when the script fails.")
 
@@ -52,6 +55,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                        help="output folder (default: build)")
     graph.add_argument("--explain", action="store_true",
                        help="print every box's explanation and formula after the table")
+    graph.add_argument("--values", action="store_true",
+                       help="write |g|, the norm of the gradient each box received, on it")
     graph.add_argument("-q", "--quiet", action="store_true", help="print no progress")
 
 
@@ -71,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     """Compute the run or run the script, write the graph files to `out` and print them."""
     err = console(stderr=True, quiet=args.quiet, soft_wrap=True)
-    from backprop.graph import draw, graph_of_script, write_graph_files
+    from backprop.graph import draw, graph_of_script, with_values, write_graph_files
 
     symbols: dict[tuple[str, int | None], str] = {}
     diagnostics: tuple = ()
@@ -81,13 +86,14 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
         done = compute_run(config, stage=lambda name: err.print(Text.assemble(DOT, name)),
                            fd=False)  # the graph does not show finite differences
         err.print(Text.assemble(DOT, "graph"))
-        result = draw(done.records)
+        result = draw(with_values(done.records) if args.values else done.records)
         symbols = {(s.tag, s.layer): s.symbol for s in done.steps}
         diagnostics = tuple(d for d in done.diagnostics if d.severe)
         title = f"Autograd graph of L, {config.describe()}"
     else:
         err.print(Text.assemble(DOT, f"running {args.script}"))
-        result = graph_of_script(args.script, args.var or "loss")
+        result = graph_of_script(args.script, args.var or "loss", render=False)
+        result = draw(with_values(result) if args.values else result)
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
     written = write_graph_files(result, out)  # all of them, or the folder as it was
     screen = console()
@@ -103,6 +109,12 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
                                     diagnostic.message))
     shown = [str(Path(args.out) / name) for name in written]  # as the user wrote --out
     screen.print(Text("wrote " + ", ".join(shown)), soft_wrap=True)
+    if result.nonfinite:
+        screen.print(Text.assemble(("nan/inf:", "bold red"), " ", result.nonfinite))
+    failed = [node for node in result.nodes if node.verified == "FAILED"]
+    for node in failed:  # as loud as a failing test
+        screen.print(Text.assemble(("FAILED", "bold red"), f" #{node.number} {node.label}: "
+                                   f"its formula does not give what autograd sent ({node.why})"))
     if result.svg is None:
         raise UserError(result.note or "no SVG was drawn")
     if result.broken:
@@ -110,7 +122,7 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
         raise UserError(f"{where}{result.broken}")
     if result.note:
         screen.print(Text(f"note: {result.note}."), soft_wrap=True)
-    return 0
+    return 1 if failed else 0
 
 
 def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], str]) -> Table:
@@ -122,6 +134,8 @@ def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], 
     table.add_column("grad to")
     table.add_column("saved")
     table.add_column("same as step")
+    table.add_column("verified")
+    table.add_column("ran", justify="right")
     for node in result.nodes[:MAX_TABLE_ROWS]:
         if node.kind == "saved":
             saved = f"= {node.saved[0].meaning}, kept by {_numbers(node.saved_by)}"
@@ -131,12 +145,29 @@ def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], 
         cells = (str(node.number), node.label, "" if node.layer is None else str(node.layer),
                  _numbers(node.inputs), saved,
                  ", ".join(symbols.get(key, key[0]) for key in node.steps))
-        table.add_row(*map(Text, cells))  # Text: a "[/x]" in a name is never rich markup
+        row = [*map(Text, cells), _verified(node), Text(_ran(node.ran))]
+        table.add_row(*row)  # Text: a "[/x]" in a name is never rich markup
     if len(result.nodes) > MAX_TABLE_ROWS:
         table.caption = (f"the first {MAX_TABLE_ROWS:,} of {len(result.nodes):,} boxes; "
                          "graph.json has them all")
         table.caption_justify = "left"
     return table
+
+
+def _verified(node: NodeRecord) -> Text:
+    """'exact', 'close 3e-07', 'FAILED' in bold red, 'not checkable'."""
+    if node.verified == "close":
+        return Text(f"close {node.error:.1g}")
+    style = "bold red" if node.verified == "FAILED" else "dim" if node.verified != "exact" else ""
+    return Text(node.verified, style=style)
+
+
+def _ran(ran: int | None) -> str:
+    """'ran 7th' as a table cell: '7th'."""
+    if ran is None:
+        return ""
+    tail = "th" if 10 <= ran % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(ran % 10, "th")
+    return f"{ran}{tail}"
 
 
 def _numbers(numbers: tuple[int, ...]) -> str:

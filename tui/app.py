@@ -19,13 +19,19 @@ class GradTUI(App[None]):
     CSS = resources.files("tui").joinpath("gradtui.tcss").read_text("utf-8")
     TITLE = "gradtui"
 
-    def __init__(self, config: RunConfig | None = None, out: str = "build") -> None:
+    def __init__(self, config: RunConfig | None = None, out: str = "build",
+                 script: str | None = None, var: str = "loss") -> None:
         super().__init__()
         self.config = config or RunConfig()
         self.out = out
+        self.script, self.var = script, var  # gradtui SCRIPT.py: step through its graph
 
     def get_default_screen(self) -> Screen:
-        """The stepping screen, for the config given on the command line."""
+        """The stepping screen, for the config (or the script) given on the command line."""
+        if self.script is not None:
+            from tui.screens.script_graph import ScriptScreen
+
+            return ScriptScreen(self.script, self.var)
         return StepScreen(self.config, self.out)
 
     def on_ready(self) -> None:

@@ -11,6 +11,7 @@ from backprop.graph.build import (
     graph_of,
     graph_of_run,
     nodes_for_step,
+    with_values,
     write_graph_files,
 )
 from backprop.graph.records import Graph, GraphError, NodeRecord, SavedValue
@@ -28,5 +29,6 @@ __all__ = [
     "graph_of_run",
     "graph_of_script",
     "nodes_for_step",
+    "with_values",
     "write_graph_files",
 ]

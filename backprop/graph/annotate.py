@@ -175,7 +175,8 @@ class _Annotator:
                     tuple(self.ref(c) if c is not None else None for c in box.children),
                     meanings,
                     values={k: v for k, v in raw.items() if not torch.is_tensor(v)},
-                    shapes={s.name: s.shape for s in saved if s.shape is not None})
+                    shapes={s.name: s.shape for s in saved if s.shape is not None},
+                    custom=isinstance(box.obj, torch.autograd.function.BackwardCFunction))
         text, formula = explain(node)
         # A 0-d tensor has shape (): it is saved all the same.
         tensors = [f"{s.name} = {s.meaning} {shape_text(s.shape)}"

@@ -16,14 +16,15 @@ import threading
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import pairwise
 from typing import TypeVar
 
 import graphviz
 import torch
 import torchviz
 
+from backprop.graph.clusters import clusters, stacking
 from backprop.graph.records import GraphError, Layout, NodeRecord, shape_text
+from backprop.graph.values import magnitude
 
 GRAPHVIZ = "graphviz"  # the Debian package with `dot`
 # torchviz's colours, each explained when a box of that colour is drawn.
@@ -37,7 +38,6 @@ MAX_DRAWN_BOXES = 20_000  # Graphviz's dot crashed (malloc) on a 100,000-box cha
 GRAPH_ATTRS = 'ranksep=0.13 nodesep=0.08 margin=0 pad=0.05 newrank=true'
 NODE_ATTRS = ('style=filled shape=box fontname="DejaVu Sans Mono" fontsize=12 height=0.22 '
               'margin="0.04,0.015" penwidth=0.6')
-RULER_ATTRS = 'shape=plaintext style="" fontname="DejaVu Sans" fontcolor=gray35 group=ruler'
 EDGE_ATTRS = 'arrowsize=0.5 penwidth=0.7'
 
 _NODE = re.compile(r"^\t(\d+) \[(.*)\]\n?$", re.S)
@@ -154,23 +154,24 @@ def write_dot(layout: Layout, records: tuple[NodeRecord, ...], output: torch.Ten
     drawn = sorted(set(mapping.values()))
     lines = ["digraph autograd {", f"\tgraph [{GRAPH_ATTRS}]", f"\tnode [{NODE_ATTRS}]",
              f"\tedge [{EDGE_ATTRS}]"]
-    by_layer: dict[int | None, list[int]] = defaultdict(list)
     colours = {mapping[i]: attrs.get("fillcolor") for i, attrs in nodes.items()}
     spine = _spine(layout)
+    boxes: dict[int, str] = {}
     for number in drawn:
         record, box = records[number - 1], layout.box(number)
         shape = tuple(box.obj.shape) if torch.is_tensor(box.obj) else None
         fill = f" fillcolor={colours[number]}" if colours[number] else ""
         fill += " group=spine" if number in spine else ""
         label = box_label(record, shape).replace('"', r"\"")
-        lines.append(f'\tn{number} [label="{label}"{fill}]')
-        by_layer[record.layer].append(number)
-    lines += _layer_ruler(by_layer, spine)
+        boxes[number] = f'n{number} [label="{label}"{fill}]'
+    lines += clusters(boxes, records)
     for tail, head, attrs in edges:
         if attrs.get("dir") == "none" and layout.box(mapping[head]).kind == "leaf":
             attrs = {**attrs, "constraint": "false"}  # a saved leaf keeps the leaf's rank
         extra = " ".join(f"{k}={v}" for k, v in attrs.items())
         lines.append(f"\tn{mapping[tail]} -> n{mapping[head]}" + (f" [{extra}]" if extra else ""))
+    pairs = [(mapping[tail], mapping[head]) for tail, head, _ in edges]
+    lines += [f"\tn{a} -> n{b} [style=invis]" for a, b in stacking(pairs, records)]
     lines += _legend(set(colours.values()))
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -186,20 +187,6 @@ def _spine(layout: Layout) -> set[int]:
         if number is not None and layout.box(number).kind not in ("backward", "output"):
             break
     return spine
-
-
-def _layer_ruler(by_layer: dict[int | None, list[int]], spine: set[int]) -> list[str]:
-    """A 'layer k' mark level with the middle of each layer's column, left of the graph."""
-    lines, marks = [], []
-    for layer in sorted(k for k in by_layer if k is not None):
-        column = [n for n in by_layer[layer] if n in spine]
-        if column:
-            middle = column[len(column) // 2]
-            marks.append(f"layer{layer}")
-            lines.append(f'\tlayer{layer} [label="layer {layer}" {RULER_ATTRS}]')
-            lines.append(f"\t{{ rank=same; layer{layer}; n{middle} }}")
-    lines += [f"\t{a} -> {b} [style=invis]" for a, b in pairwise(marks)]
-    return lines
 
 
 def _legend(colours: set[str | None]) -> list[str]:
@@ -232,3 +219,23 @@ def render_svg(dot: str) -> str | None:
 MISSING_DOT = (f"Graphviz's `dot` is not installed, so no SVG was drawn (graph.dot and "
                f"graph.json were still written); install the {GRAPHVIZ} package "
                f"(Debian: apt-get install {GRAPHVIZ})")
+
+
+_LABEL = re.compile(r'^(\t+n(\d+) \[label=")((?:[^"\\]|\\.)*)(")', re.M)
+
+
+def with_magnitudes(dot: str, records: tuple[NodeRecord, ...]) -> str:
+    """The DOT with |g|, the norm of the gradient each box received, under its label."""
+    received = {r.number: r.values.received[0] for r in records
+                if r.values is not None and r.values.received}
+    for record in records:  # a leaf shows its .grad: what its AccumulateGrad received
+        if record.kind == "leaf":
+            sink = next((received[n] for n in record.outputs if n in received), None)
+            if sink is not None:
+                received[record.number] = sink
+
+    def add(match: re.Match) -> str:
+        text = magnitude(received.get(int(match[2])))
+        return match[0] if not text else f"{match[1]}{match[3]}\\n{text}{match[4]}"
+
+    return _LABEL.sub(add, dot)

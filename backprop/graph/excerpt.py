@@ -20,6 +20,7 @@ _NODE = re.compile(r"^\tn(\d+) \[")
 _EDGE = re.compile(r"^\t(n\d+|layer\d+) -> (n\d+|layer\d+)(.*)$")
 _RULER = re.compile(r"^\tlayer(\d+) \[")
 _RANK = re.compile(r"^\t\{ rank=same; layer(\d+); n\d+ \}$")
+_BAND = re.compile(r'^\tsubgraph "cluster_layer (\d+)" \{$')  # a layer's band (draw.py)
 GAP = "gap"
 
 
@@ -38,8 +39,17 @@ def excerpt_dot(dot: str, layers: Sequence[int | None], n: int) -> str | None:
     out: list[str] = []
     edges: list[tuple[str, str, str]] = []
     rulers: list[int] = []
+    skipping = False  # inside the band of a layer left out: its lines go with it
     for line in dot.splitlines():
-        if node := _NODE.match(line):
+        if skipping:
+            skipping = line != "\t}"
+            continue
+        if band := _BAND.match(line):
+            if int(band[1]) not in shown:
+                skipping = True
+                continue
+            out.append(line)
+        elif node := _NODE.match(line):
             if f"n{node[1]}" in kept:
                 out.append(line)
         elif rank := _RANK.match(line):

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import torch
 
 from backprop.errors import UserError
+from backprop.graph.source import SourceLine
+from backprop.graph.values import NodeValues
 
 SAVED_PREFIX = "_saved_"  # torch exposes a node's saved values as attributes named so
 
@@ -49,6 +51,13 @@ class NodeRecord:
     formula: str                    # its backward computation, plain text
     steps: tuple[tuple[str, int | None], ...]  # (tag, layer) of the hand-written steps
     saved_by: tuple[int, ...] = ()  # backward nodes keeping this tensor for their backward
+    verified: str = ""              # exact | close | FAILED | not checkable; "" saved tensors
+    error: float | None = None      # the max relative error of a close or FAILED check
+    why: str = ""                   # what FAILED, or why the check cannot be made
+    ran: int | None = None          # its place in the real execution order: 1 ran first
+    source: SourceLine | None = None  # the line of the user's code that created it
+    values: NodeValues | None = None  # its forward value, the gradients received and sent
+    module: str | None = None       # the nn.Module that created it, as named_modules names it
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,10 @@ class Graph:
     lost: str | None = None         # the first saved value torchviz could not read, and why
     svg_excerpt: str | None = None  # a deep network's drawing on one legible page
     excerpt: tuple[int, int] | None = None  # the layers the excerpt leaves out
+    nonfinite: str | None = None    # where the first nan or inf gradient was sent: a sentence
+    nonfinite_node: int | None = None  # the number of that node
+    arrays: dict = field(default_factory=dict)  # 'n12.sent0' -> a small tensor, kept whole
+    modules_html: str | None = None  # one drawn page per top-level module, when there are any
 
 
 @dataclass

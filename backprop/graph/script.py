@@ -15,6 +15,7 @@ import torch
 
 from backprop.errors import Stopped
 from backprop.graph.build import check_output, graph_of
+from backprop.graph.capture import module_names, recording
 from backprop.graph.records import Graph, GraphError
 from backprop.textfile import read_text_file
 
@@ -27,7 +28,8 @@ def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) ->
     Raises TextFileError when the file cannot be read, GraphError for anything else.
     """
     path = Path(path)
-    namespace = run_script(path)
+    with recording() as made:  # each node's source line, and the tensor it created
+        namespace = run_script(path)
     if var not in namespace:
         graphs = [k for k, v in namespace.items()
                   if torch.is_tensor(v) and v.grad_fn is not None and not k.startswith("_")]
@@ -39,7 +41,8 @@ def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) ->
     except GraphError as err:
         raise GraphError(f"{path}: {err}") from None
     params, values = names_in(namespace)
-    return graph_of(output, params, name=var, values=values, render=render)
+    return graph_of(output, params, name=var, values=values, render=render, made=made,
+                    files=(str(path),), modules=module_names(namespace))
 
 
 def run_script(path: Path) -> dict[str, object]:

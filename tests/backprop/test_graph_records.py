@@ -18,7 +18,7 @@ from backprop.graph.records import number_boxes
 from backprop.run import compute_run
 
 DOT_BOX = re.compile(r'^\tn(\d+) \[label="([^"]*)"', re.M)
-DOT_EDGE = re.compile(r"^\tn(\d+) -> n(\d+)", re.M)
+DOT_EDGE = re.compile(r"^\tn(\d+) -> n(\d+)(?!\d)(?! \[style=invis\])", re.M)  # drawn edges
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_every_torchviz_box_has_exactly_one_record(run, graph, show_saved):
 def test_every_drawn_box_carries_its_number(graph):
     for dot, count in ((graph.dot, 80), (graph.dot_saved, 103)):
         boxes = DOT_BOX.findall(dot)
-        assert [int(n) for n, _ in boxes] == list(range(1, count + 1))
+        assert sorted(int(n) for n, _ in boxes) == list(range(1, count + 1))
         for number, label in boxes:
             record = graph.nodes[int(number) - 1]
             assert label.startswith(f"#{number} {record.label}")
@@ -175,3 +175,25 @@ def test_every_hand_written_step_has_its_nodes(run, graph):
     grad_w3 = next(s for s in run.steps if s.tag == "grad_W" and s.layer == 3)
     labels = {(n.label, n.layer) for n in nodes_for_step(graph, grad_w3)}
     assert labels == {("MmBackward0", 3), ("AccumulateGrad", 3)}
+
+
+def test_each_layer_is_drawn_in_its_own_labelled_band():
+    graph = graph_of_run(compute_run(RunConfig(K=3)), render=False)
+    bands = re.findall(r'^\tsubgraph "cluster_layer (\d+)" \{\n\t\tlabel="" .*\n'
+                       r'\t\tband(\d+) \[label="layer (\d+)"', graph.dot, re.M)
+    assert [a for a, b, c in bands if a == b == c] == ["1", "2", "3", "4"]
+    assert graph.dot.count('label="layer') == 4  # each inside its band: no floating marks
+    inside = {}
+    current = None
+    for line in graph.dot.splitlines():
+        if match := re.match(r'\tsubgraph "cluster_layer (\d+)"', line):
+            current = int(match[1])
+        elif line == "\t}":
+            current = None
+        elif match := re.match(r"\tn(\d+) \[label=", line):
+            inside[int(match[1])] = current
+    for node in graph.nodes:
+        if node.kind == "backward":
+            assert inside[node.number] == node.layer, (node.number, node.label)
+        elif node.kind != "saved":  # leaves sit beside their band, level with the one above
+            assert inside[node.number] is None

@@ -113,10 +113,23 @@ def test_explained_formulas_hold_numerically(tmp_path):
 
 
 def test_an_unknown_node_type_gets_an_honest_record(tmp_path):
+    text = "import torch\nw = torch.linspace(-0.5, 0.5, 5, requires_grad=True)\n"
+    graph = graph_of_script(script(tmp_path, text + "loss = (w * 2).erfinv().sum()\n"))
+    node = next(n for n in graph.nodes if n.label == "ErfinvBackward0")
+    assert "ErfinvBackward0" not in TEMPLATES
+    assert node.explanation.startswith("No explanation is written for ErfinvBackward0 yet")
+    assert (node.verified, node.why) == ("not checkable", "no formula is written for "
+                                         "ErfinvBackward0")
+    mul = next(n for n in graph.nodes if n.label == "MulBackward0")
+    assert f"#{mul.number} MulBackward0" in node.explanation  # where its gradient goes
+
+
+def test_a_custom_function_is_explained_as_your_backward_and_checked(tmp_path):
     graph = graph_of_script(script(tmp_path, CUSTOM))
     cube = next(n for n in graph.nodes if n.label == "CubeBackward")
-    assert "CubeBackward" not in TEMPLATES
-    assert cube.explanation.startswith("No explanation is written for CubeBackward yet")
+    assert cube.explanation.startswith("Your function's backward: CubeBackward was recorded "
+                                       "by Cube.apply(...)")
+    assert cube.verified == "exact"
     mul = next(n for n in graph.nodes if n.label == "MulBackward0")
     assert f"#{mul.number} MulBackward0" in cube.explanation  # where its gradient goes
     saved = [n for n in graph.nodes if n.kind == "saved"]

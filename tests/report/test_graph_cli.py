@@ -149,7 +149,7 @@ def test_notes_and_file_lists_stay_on_one_line(tmp_path):
     assert build.stderr.startswith("gradreport: note: Graphviz's `dot` is not installed")
     graph = gradreport("graph", "-q", "-K", "1", "--out", tmp_path, env={"COLUMNS": "40"})
     wrote = next(line for line in graph.stdout.splitlines() if line.startswith("wrote "))
-    assert wrote.endswith("graph-saved.dot")
+    assert wrote.endswith("graph-values.npz")
 
 
 def test_user_text_is_never_read_as_rich_markup(tmp_path, capsys, monkeypatch):

@@ -5,9 +5,32 @@ gradient goes. `g` is always the gradient arriving at the node, dL/d(its output)
 templates live by family of operation; importing a family registers its templates.
 """
 
-from backprop.graph.explain import arithmetic, functions, products, reductions, shapes
-from backprop.graph.explain.registry import TEMPLATES, Node, Template, explain, template
+from backprop.graph.explain import (
+    arithmetic,
+    attention,
+    convolution,
+    functions,
+    indexing,
+    losses,
+    norms,
+    products,
+    reductions,
+    shapes,
+)
+from backprop.graph.explain.given import Given, Uncheckable
+from backprop.graph.explain.registry import (
+    FORMULAS,
+    TEMPLATES,
+    Node,
+    Template,
+    explain,
+    formula_of,
+    template,
+)
 
-FAMILIES = (products, arithmetic, functions, reductions, shapes)  # imported to register
+# Imported to register their templates.
+FAMILIES = (products, arithmetic, functions, reductions, losses, shapes, indexing,
+            convolution, norms, attention)
 
-__all__ = ["FAMILIES", "TEMPLATES", "Node", "Template", "explain", "template"]
+__all__ = ["FAMILIES", "FORMULAS", "TEMPLATES", "Given", "Node", "Template", "Uncheckable",
+           "explain", "formula_of", "template"]

@@ -1,9 +1,15 @@
-"""What a template is told about a backward node, the templates by class name, the fallback."""
+"""What a template is told about a backward node, the templates by class name, the fallback.
+
+Each template carries its formula twice, beside each other: as text, and as code that
+computes the gradients the node sends from what it received (backprop.graph.verify runs it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from backprop.graph.explain.given import Formula
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,7 @@ class Node:
     saved: dict[str, str]             # saved value name -> meaning
     values: dict[str, object] = field(default_factory=dict)  # non-tensor saved values, raw
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # saved tensors' shapes
+    custom: bool = False              # recorded by a custom torch.autograd.Function
 
     def op(self, slot: int) -> str:
         """The name of the forward input in `slot`, in parentheses when it is an expression."""
@@ -50,13 +57,16 @@ class Node:
 
 Template = Callable[[Node], tuple[str, str]]  # -> (sentences, formula)
 TEMPLATES: dict[str, Template] = {}
+FORMULAS: dict[str, Formula] = {}  # class name -> the same formula, executable
 
 
-def template(*labels: str) -> Callable[[Template], Template]:
-    """Register a template for these node classes."""
+def template(*labels: str, grads: Formula | None = None) -> Callable[[Template], Template]:
+    """Register a template, and the formula `grads` it states, for these node classes."""
     def register(fn: Template) -> Template:
         for label in labels:
             TEMPLATES[label] = fn
+            if grads is not None:
+                FORMULAS[label] = grads
         return fn
     return register
 
@@ -64,6 +74,10 @@ def template(*labels: str) -> Callable[[Template], Template]:
 def explain(node: Node) -> tuple[str, str]:
     """(explanation, formula) for a backward node; an honest fallback for unknown types."""
     fn = TEMPLATES.get(node.label)
+    if node.custom:
+        from backprop.graph.explain.custom import explain_custom
+
+        return explain_custom(node)
     if fn is not None:
         return fn(node)
     targets = [t for t in node.targets if t is not None]
@@ -73,3 +87,12 @@ def explain(node: Node) -> tuple[str, str]:
             f"it was recorded by a forward operation (its name is the class name without "
             f"'Backward'); during backward it receives g = dL/d({node.out}) and sends "
             f"{flows}. It saved {saved}.", "unknown: see the operation's derivative")
+
+
+def formula_of(label: str, custom: bool = False) -> Formula | None:
+    """The executable formula of a node class; a custom Function's is its own backward."""
+    if custom:
+        from backprop.graph.explain.custom import custom_formula
+
+        return custom_formula
+    return FORMULAS.get(label)
