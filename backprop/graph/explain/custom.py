@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from backprop.graph.explain.given import Given, Uncheckable
-from backprop.graph.explain.registry import Node
+
+if TYPE_CHECKING:  # the registry calls this module: the Node type only
+    from backprop.graph.explain.registry import Node
 
 
 def custom_formula(c: Given, slot: int) -> torch.Tensor:

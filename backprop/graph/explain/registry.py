@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from backprop.graph.explain.custom import custom_formula, explain_custom
 from backprop.graph.explain.given import Formula
 
 
@@ -75,8 +76,6 @@ def explain(node: Node) -> tuple[str, str]:
     """(explanation, formula) for a backward node; an honest fallback for unknown types."""
     fn = TEMPLATES.get(node.label)
     if node.custom:
-        from backprop.graph.explain.custom import explain_custom
-
         return explain_custom(node)
     if fn is not None:
         return fn(node)
@@ -92,7 +91,5 @@ def explain(node: Node) -> tuple[str, str]:
 def formula_of(label: str, custom: bool = False) -> Formula | None:
     """The executable formula of a node class; a custom Function's is its own backward."""
     if custom:
-        from backprop.graph.explain.custom import custom_formula
-
         return custom_formula
     return FORMULAS.get(label)
