@@ -37,3 +37,30 @@ def objects_by_number(graph: Graph, output: torch.Tensor) -> dict[int, object]:
                 objects[number] = child
                 next_new += 1
     return objects
+
+
+def hooked_backward(graph: Graph, output: torch.Tensor,
+                    inputs: list[torch.Tensor] | None = None) -> dict[int, tuple]:
+    """number -> (gradients the node sent, gradient it received), seen by node hooks on
+    every backward node during one backward of `output` (the graph is kept, the hooks go).
+
+    With `inputs` it is `torch.autograd.grad` to them, which leaves their `.grad` alone;
+    else `output.backward()`.
+    """
+    objects = objects_by_number(graph, output)
+    seen: dict[int, tuple] = {}
+    handles = []
+    for node in graph.nodes:
+        if node.kind == "backward":
+            def hook(grad_in, grad_out, number=node.number):
+                seen[number] = (grad_in, grad_out[0])
+            handles.append(objects[node.number].register_hook(hook))
+    try:
+        if inputs is None:
+            output.backward(retain_graph=True)
+        else:
+            torch.autograd.grad(output.sum(), inputs, retain_graph=True)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return seen

@@ -8,22 +8,9 @@ import textwrap
 import pytest
 import torch
 import torch.nn.functional as F
-from graph_walk import objects_by_number
+from graph_walk import hooked_backward, objects_by_number
 
 from backprop.graph import GraphError, graph_of, graph_of_script
-
-
-def hooked_backward(graph, output) -> dict[int, tuple]:
-    """number -> (gradients the node returned, gradient it received), by node hooks."""
-    objects = objects_by_number(graph, output)
-    seen: dict[int, tuple] = {}
-    for node in graph.nodes:
-        if node.kind == "backward":
-            def hook(grad_in, grad_out, number=node.number):
-                seen[number] = (grad_in, grad_out[0])
-            objects[node.number].register_hook(hook)
-    output.backward(retain_graph=True)
-    return seen
 
 
 def stated_n(text: str) -> int:

@@ -4,8 +4,7 @@ the hand-written quantity its record names."""
 from __future__ import annotations
 
 import pytest
-import torch
-from graph_walk import objects_by_number
+from graph_walk import hooked_backward
 from support import same_bits
 
 from backprop.config import RunConfig
@@ -29,21 +28,9 @@ def hand_written(run, tag: str, k: int):
 
 def node_outputs(run, graph) -> dict[int, tuple]:
     """number -> the gradients the node returned (its grad_inputs), by node hooks."""
-    objects = objects_by_number(graph, run.graph.loss)
-    seen: dict[int, tuple] = {}
-    handles = []
-    for node in graph.nodes:
-        if node.label in HOOKED:
-            def hook(grad_inputs, grad_outputs, number=node.number):
-                seen[number] = grad_inputs
-            handles.append(objects[node.number].register_hook(hook))
-    try:  # autograd.grad leaves the parameters' .grad alone
-        torch.autograd.grad(run.graph.loss.sum(), list(run.graph.params.values()),
-                            retain_graph=True)
-    finally:
-        for handle in handles:
-            handle.remove()
-    return seen
+    seen = hooked_backward(graph, run.graph.loss, list(run.graph.params.values()))
+    return {number: sent for number, (sent, _) in seen.items()
+            if graph.nodes[number - 1].label in HOOKED}
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.describe())
