@@ -9,9 +9,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backprop.layers import omitted_layers, shown_layers
 from report.comparison import Compared
+
+if TYPE_CHECKING:   # it builds on this module's Block and Listing
+    from report.yourpass import YourPass
 
 __all__ = ["omitted_layers", "shown_layers"]  # with the model's classes: the templates read them
 
@@ -249,3 +253,4 @@ class Report:
     graph: GraphView
     notes: Notes
     dat_same_blocks: bool          # the two .dat files differ only in their headers
+    your_pass: YourPass | None = None   # with --check: the chapter "Your backward pass"
