@@ -52,6 +52,7 @@ class YourPass:
     notes: tuple[str, ...]
     rows: tuple[PassRow, ...]    # output layer first
     divergence: Block | None     # the first gradient that differs: theirs beside autograd's
+    divergence_name: str | None  # its name in the check's notation: "dL/dW_3"
     first_tensor: str | None     # the first tensor that differs, when not a gradient: "δ_3"
     intermediates: bool          # the function returned intermediates too
     sweep: tuple[SweepLine, ...]
@@ -84,6 +85,7 @@ def your_pass(check: Check, path: str, source: str, function: str) -> YourPass:
         first=None if check.first is None else check.first[0].upper() + check.first[1:],
         notes=check.notes, rows=rows,
         divergence=None if wrong is None else _block(check, wrong.kind, wrong.layer),
+        divergence_name=None if wrong is None else wrong.name,
         first_tensor=None if before is None or before is wrong else before.name,
         intermediates=any(r.kind not in _GRADIENTS for r in check.rows),
         sweep=tuple(SweepLine(options(s.config), s.agree, _differ(s.differ, 2 * s.config.layers))

@@ -108,7 +108,7 @@ def test_the_first_divergence_is_the_planted_tensor_with_its_differing_entries_m
         wrong, expected) -> None:
     page = (wrong[1] / "report.html").read_text(encoding="utf-8")
     block = _section(page, "tab-your-first")
-    assert "dL/dW3 (5×5)" in block and "dL/dW3 by autograd and by your pass" in _text(block)
+    assert "dL/dW_3 (5×5)" in block and "dL/dW_3 by autograd and by your pass" in _text(block)
     mine, theirs = expected.gradients["W3"], expected.autograd["W3"]
     marked = re.findall(r'<span class="differ">\s*(\S+)</span>', block)
     differ = entries_that_differ(mine, theirs)
