@@ -26,6 +26,7 @@ from report.build import start_report
 from report.output import REPORT_FILES
 
 if TYPE_CHECKING:  # imports torch; the command line must not before its options are checked
+    from backprop.check.loader import Target
     from backprop.check.result import Check
     from backprop.graph import Graph
     from backprop.run import Run
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _build(config: RunConfig, out: Path, args: argparse.Namespace,
-           student: tuple | None) -> tuple[Run, Check | None, dict]:
+           student: tuple[Target, str] | None) -> tuple[Run, Check | None, dict]:
     """The run (and the check of `student`: target, source), its files written to `out`,
     and the report beside them; the names written."""
     stages = Stages(console(stderr=True, quiet=args.quiet))

@@ -53,7 +53,6 @@ class YourPass:
     rows: tuple[PassRow, ...]    # output layer first
     divergence: Block | None     # the first gradient that differs: theirs beside autograd's
     divergence_name: str | None  # its name in the check's notation: "dL/dW_3"
-    first_tensor: str | None     # the first tensor that differs, when not a gradient: "δ_3"
     intermediates: bool          # the function returned intermediates too
     sweep: tuple[SweepLine, ...]
     passed: int
@@ -77,7 +76,6 @@ def your_pass(check: Check, path: str, source: str, function: str) -> YourPass:
                          r.agreement.nonfinite, _error(r.agreement.max_rel_error))
                  for r in check.rows)
     wrong = next((r for r in check.rows if r.kind in _GRADIENTS and not r.agree), None)
-    before = next((r for r in check.rows if not r.agree), None)
     return YourPass(
         source=check.source, function=function,
         listing=Listing(function, path, source, 1),
@@ -86,7 +84,6 @@ def your_pass(check: Check, path: str, source: str, function: str) -> YourPass:
         notes=check.notes, rows=rows,
         divergence=None if wrong is None else _block(check, wrong.kind, wrong.layer),
         divergence_name=None if wrong is None else wrong.name,
-        first_tensor=None if before is None or before is wrong else before.name,
         intermediates=any(r.kind not in _GRADIENTS for r in check.rows),
         sweep=tuple(SweepLine(options(s.config), s.agree, _differ(s.differ, 2 * s.config.layers))
                     for s in check.sweep),
