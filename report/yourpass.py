@@ -6,6 +6,7 @@ The dataclasses need no torch, so the renderer's process can read them (report.w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,11 @@ class SweepLine:
     options: str                 # "-K 1 -d 1 --seed 3"
     agree: bool
     differ: str                  # "W1, b1" or "all 4 gradients"; "" where it agrees
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The options one by one, each with its value: "-K 1", "--seed 3" (kept on a line)."""
+        return tuple(re.findall(r"-{1,2}\S+(?: [^-\s]\S*)?", self.options))
 
 
 @dataclass(frozen=True)
