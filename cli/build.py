@@ -20,17 +20,20 @@ from backprop.files import (
     staging,
 )
 from backprop.verdict import verdict
+from cli.check import CHECK_JSON, add_timeout, check_json, check_table, check_target
 from cli.console import Stages, console, styled
 from cli.options import add_run_options, config_from_args, folder_name
 from report.build import start_report
 from report.output import REPORT_FILES
 
 if TYPE_CHECKING:  # imports torch; the command line must not before its options are checked
+    from backprop.check.loader import Target
+    from backprop.check.result import Check
     from backprop.graph import Graph
     from backprop.run import Run
 
 # Every file a build writes; one an older build left and this one did not write goes.
-BUILD_FILES = (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON, *GRAPH_FILES, *REPORT_FILES)
+BUILD_FILES = (AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON, CHECK_JSON, *GRAPH_FILES, *REPORT_FILES)
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -38,8 +41,15 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser("build", help="compute a run and write its files and report",
                                 description="Compute a run: torch_autograd.dat, "
                                             "my_autograd.dat, run.json and report.html in "
-                                            "--out, and report.pdf with --pdf.")
+                                            "--out, and report.pdf with --pdf. With "
+                                            "--check, your own backward pass is checked "
+                                            "as by gradreport check, the report gains the "
+                                            "chapter \"Your backward pass\", check.json is "
+                                            "written and the exit status is the check's.")
     add_run_options(build)
+    build.add_argument("--check", metavar="FILE.py[:FUNC]",
+                       help="also check your backward(W, b, x, y) and report on it")
+    add_timeout(build)
     build.add_argument("--out", default="build", metavar="DIR", type=folder_name,
                        help="output folder (default: build)")
     build.add_argument("--pdf", action="store_true", help="also write report.pdf")
@@ -50,23 +60,42 @@ def run(args: argparse.Namespace) -> int:
     """Compute the run of the options, write its files and report to --out; print a summary."""
     config = config_from_args(args)
     source_date()  # an unusable SOURCE_DATE_EPOCH is said now, not after the whole run
+    student = None
+    if args.check is not None:   # a missing file or function fails before any work
+        from backprop.check.loader import parse_target
+        from backprop.textfile import read_text_file
+
+        target = parse_target(args.check)
+        student = target, read_text_file(target.path, "a Python file")
     with output_folder(args.out) as out, staging(out, BUILD_FILES) as stage:
-        result, written = _build(config, stage, args)  # into `out` together once all are made
+        result, checked, written = _build(config, stage, args, student)  # into `out` at once
     screen = console()
     screen.print(summary_table(result))
     for diagnostic in result.diagnostics:
         screen.print(Text.assemble((f"{diagnostic.kind}:", "bold red"), " ", diagnostic.message))
     screen.print(styled(verdict(result)))
+    if checked is not None:
+        screen.print(Text(f"{checked.source} against autograd, {checked.config.describe()}"),
+                     soft_wrap=True)
+        screen.print(check_table(checked))
+        for sentence in checked.sentences():
+            screen.print(Text(sentence), soft_wrap=True)
     screen.print(Text("wrote " + ", ".join(str(out / name) for name in written)),
                  soft_wrap=True)
-    return 0
+    return 0 if checked is None else checked.exit_status
 
 
-def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run, dict]:
-    """The run, its files written to `out`, and the report beside them; the names written."""
+def _build(config: RunConfig, out: Path, args: argparse.Namespace,
+           student: tuple[Target, str] | None) -> tuple[Run, Check | None, dict]:
+    """The run (and the check of `student`: target, source), its files written to `out`,
+    and the report beside them; the names written."""
     stages = Stages(console(stderr=True, quiet=args.quiet))
     report = start_report(config, out, pdf=args.pdf)  # before torch: the imports overlap
+    checked = yours = None
     try:
+        if student is not None:
+            stages("your backward pass")
+            checked = check_target(student[0], config, args.timeout)
         from backprop.graph import draw
         from backprop.notes import assignment_notes
         from backprop.record import write_run_files
@@ -77,16 +106,24 @@ def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run,
         graph = draw(result.records, layers=config.layers)  # before any file: it may fail
         written = write_run_files(result, out)
         written.update(write_run_graph(graph, out))
+        if checked is not None:
+            from backprop.files import atomic_write
+            from report.yourpass import your_pass
+
+            atomic_write(out / CHECK_JSON, check_json(checked))
+            written[CHECK_JSON] = out / CHECK_JSON
+            target, source = student
+            yours = your_pass(checked, str(target.path), source, target.function)
         stages("companion runs")
         notes = assignment_notes(result)
-        written |= report.finish(result, graph, notes, stage=stages)
+        written |= report.finish(result, graph, notes, stage=stages, your_pass=yours)
     except BaseException:
         report.close()
         stages.close(done=False)  # the stage that failed gets no tick
         raise
     report.close()
     stages.close()
-    return result, written
+    return result, checked, written
 
 
 def write_run_graph(graph: Graph, folder: Path) -> dict[str, Path]:

@@ -21,7 +21,9 @@ from cli.console import console
 from cli.options import add_run_options, config_from_args, folder_name
 
 if TYPE_CHECKING:
+    from backprop.check.loader import Target
     from backprop.check.result import Check
+    from backprop.config import RunConfig
 
 CHECK_JSON = "check.json"
 CHECK_FILES = (AUTOGRAD_DAT, MANUAL_DAT, CHECK_JSON)
@@ -54,8 +56,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("target", metavar="FILE.py[:FUNC]",
                         help="your file and function (default function: backward)")
     add_run_options(parser)
-    parser.add_argument("--timeout", type=seconds, default=10.0, metavar="S",
-                        help="seconds each call of your function may take (default 10)")
+    add_timeout(parser)
     parser.add_argument("--out", default="build/check", metavar="DIR", type=folder_name,
                         help="output folder (default: build/check)")
 
@@ -67,19 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     target = parse_target(args.target)   # before torch: a missing file fails at once
     check_folder(args.out)
-    from backprop.check.runner import CheckError, run_in_child
-    from backprop.check.sweep import plan
-
-    configs = plan(config)
-    try:
-        found, output, printed = run_in_child(target, configs, args.timeout)
-    except CheckError as err:
-        if err.traceback:
-            print(err.traceback, file=sys.stderr, flush=True)
-        raise
-    from backprop.check.core import assemble
-
-    result = assemble(target.spec, configs, found, output, printed)
+    result = check_target(target, config, args.timeout)
     written = write_check_files(result, args.out)
     screen = console()
     screen.print(escape(f"{result.source} against autograd, {result.config.describe()}"),
@@ -91,6 +80,32 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_status
 
 
+def check_target(target: Target, config: RunConfig, timeout: float) -> Check:
+    """The Check of the student's function on `config` and the sweep, run in a child.
+
+    Their exception's traceback, trimmed to their file, goes to stderr before the sentence.
+    """
+    from backprop.check.runner import CheckError, run_in_child
+    from backprop.check.sweep import plan
+
+    configs = plan(config)
+    try:
+        found, output, printed = run_in_child(target, configs, timeout)
+    except CheckError as err:
+        if err.traceback:
+            print(err.traceback, file=sys.stderr, flush=True)
+        raise
+    from backprop.check.core import assemble
+
+    return assemble(target.spec, configs, found, output, printed)
+
+
+def add_timeout(parser: argparse.ArgumentParser) -> None:
+    """--timeout S: how long each call of the student's function may take."""
+    parser.add_argument("--timeout", type=seconds, default=10.0, metavar="S",
+                        help="seconds each call of your function may take (default 10)")
+
+
 def write_check_files(result: Check, folder: str) -> list[str]:
     """my_autograd.dat (theirs), torch_autograd.dat and check.json, as one set in `folder`."""
     from backprop.datfile import format_dat
@@ -99,13 +114,18 @@ def write_check_files(result: Check, folder: str) -> list[str]:
     texts = {
         MANUAL_DAT: format_dat("hand-written", result.config, result.gradients),
         AUTOGRAD_DAT: format_dat("autograd", result.config, result.autograd),
-        CHECK_JSON: json.dumps(result.record(), indent=1, ensure_ascii=False,
-                               allow_nan=False, default=str) + "\n",
+        CHECK_JSON: check_json(result),
     }
     with output_folder(folder) as out, staging(out, CHECK_FILES) as stage:
         for name, text in texts.items():
             atomic_write(stage / name, text)
     return [str(out / name) for name in texts]
+
+
+def check_json(result: Check) -> str:
+    """check.json's text: everything the check printed, and its numbers."""
+    return json.dumps(result.record(), indent=1, ensure_ascii=False, allow_nan=False,
+                      default=str) + "\n"
 
 
 def check_table(result: Check) -> Table:

@@ -9,6 +9,7 @@ the same steps run here, one after another.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # torch: not before the worker has been forked
     from backprop.graph import Graph
     from backprop.notes import AssignmentNotes
     from backprop.run import Run
+    from report.yourpass import YourPass
 
 
 class ReportJob:
@@ -31,11 +33,11 @@ class ReportJob:
         self.worker = Worker(config, folder, pdf) if can_fork() else None
 
     def finish(self, run: Run, graph: Graph, notes: AssignmentNotes,
-               stage: Stage) -> dict[str, Path]:
+               stage: Stage, your_pass: YourPass | None = None) -> dict[str, Path]:
         """Collect the Report of `run` (its drawn graph, the notes' numbers), render it."""
         from report.collect import collect  # imports torch: the worker is forked by now
 
-        report = collect(run, graph, notes, self.folder)
+        report = replace(collect(run, graph, notes, self.folder), your_pass=your_pass)
         if self.worker is not None:
             return self.worker.render(report, stage)
         prepare(self.config, self.pdf)

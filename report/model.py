@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 from backprop.layers import omitted_layers, shown_layers
 from report.comparison import Compared
 
+if TYPE_CHECKING:   # it builds on this module's Block and Listing
+    from report.yourpass import YourPass
+
 __all__ = ["omitted_layers", "shown_layers"]  # with the model's classes: the templates read them
 
 if TYPE_CHECKING:  # plain dataclasses; the module imports torch only inside its functions
@@ -255,3 +258,4 @@ class Report:
     notes: Notes
     dat_same_blocks: bool          # the two .dat files differ only in their headers
     textbook: Textbook | None = None   # backprop.textbook's numbers, formatted by templates
+    your_pass: YourPass | None = None   # with --check: the chapter "Your backward pass"

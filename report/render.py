@@ -45,6 +45,7 @@ CHAPTERS = (
     ("notes", "Notes on the assignment"),
     ("appendix", "Appendix: listings and reproduction"),
 )
+YOUR_PASS = ("your-pass", "Your backward pass")   # with --check, before the appendix
 KINDS = {"chapter": "Chapter", "figure": "Figure", "table": "Table", "equation": "",
          "listing": "Listing"}
 STEP_EQUATION = {"z": "eq-layer", "mask": "eq-mask", "h": "eq-relu", "loss": "eq-loss",
@@ -155,6 +156,11 @@ def svg_image(svg: str, alt: str, css_class: str = "figure-img") -> Markup:
     return Markup(f'<img class="{escape(css_class)}" src="{uri}" alt="{escape(alt)}">')
 
 
+def chapters(report: Report) -> tuple[tuple[str, str], ...]:
+    """The report's chapters: "Your backward pass" too when it checked the reader's own."""
+    return CHAPTERS if report.your_pass is None else (*CHAPTERS[:-1], YOUR_PASS, CHAPTERS[-1])
+
+
 def render_html(report: Report, stylesheet: str | None = None) -> str:
     """The whole report as one self-contained HTML document."""
     numbering = Numbering()
@@ -178,7 +184,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
     css = stylesheet if stylesheet is not None else template_source("report.css")
     lines_by_tag = {step.tag: step.line for step in report.steps}
     context = {
-        "r": report, "title": TITLE, "chapters": CHAPTERS, "n": report.config["K"] + 1,
+        "r": report, "title": TITLE, "chapters": chapters(report), "n": report.config["K"] + 1,
         "css": Markup(css + "\n" + listing.css()),
         "screen_css": Markup(template_source("screen.css")),
         "start_chapter": numbering.start_chapter, "label": label, "ref": ref,

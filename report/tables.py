@@ -41,8 +41,8 @@ def _cells(values: Sequence[str], width: int, flags: Sequence[bool] = (),
     return " ".join(out)
 
 
-def gradient_pair(block: Block) -> Markup:
-    """dL/dP row by row, autograd's line above the hand-written one; differences in red."""
+def gradient_pair(block: Block, theirs: str = "by hand") -> Markup:
+    """dL/dP row by row, autograd's line above the other pass's (`theirs`); differences red."""
     width = _width(*block.autograd, *block.manual)
     label = 14         # "i=10 autograd " : a value never touches its label
     head = " " * label + " ".join(f"{f'j={j}':>{width}}" for j in
@@ -52,7 +52,7 @@ def gradient_pair(block: Block) -> Markup:
             zip(block.autograd, block.manual, block.differ, strict=True), 1):
         lines.append(f"{f'i={i}':<5}{'autograd':<{label - 5}}"
                      + _cells(auto, width, differ, "differ"))
-        lines.append(f"{'':<5}{'by hand':<{label - 5}}" + _cells(mine, width, differ, "differ"))
+        lines.append(f"{'':<5}{theirs:<{label - 5}}" + _cells(mine, width, differ, "differ"))
     return Markup("\n".join(lines))
 
 

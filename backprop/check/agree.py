@@ -93,3 +93,11 @@ def same_results(mine: dict[str, torch.Tensor], other: dict[str, torch.Tensor]) 
     if bool(_bad(a, b, overall, DIGITS).any()):
         return False
     return not any(differ_by_name(mine, other).values())
+
+
+def entries_that_differ(mine: torch.Tensor, theirs: torch.Tensor,
+                        digits: int = DIGITS) -> torch.Tensor:
+    """Where `mine` differs from `theirs` beyond rounding, as `judge` counts: a bool tensor."""
+    a = mine.to(torch.float64).reshape(-1)
+    b = theirs.to(torch.float64).reshape(-1)
+    return _bad(a, b, _largest(theirs), digits).reshape(theirs.shape)
