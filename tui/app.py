@@ -17,10 +17,27 @@ class GradTUI(App[None]):
     CSS_PATH = "gradtui.tcss"
     TITLE = "gradtui"
 
-    def __init__(self, config: RunConfig | None = None, out: str = "build") -> None:
+    def __init__(self, config: RunConfig | None = None, out: str = "build",
+                 signals: bool = False) -> None:
         super().__init__()
         self.config = config or RunConfig()
         self.out = out
+        self.signals = signals           # whether SIGINT, SIGTERM and SIGHUP end the app
+        self.stopped_by: int | None = None
+
+    def on_load(self) -> None:
+        """The loop runs: from now on a signal ends the app, and Textual restores the terminal."""
+        if self.signals:
+            from tui.signals import on_signals
+
+            on_signals(self.stop_by_signal)
+
+    def stop_by_signal(self, signum: int) -> None:
+        """End the app for signal `signum`, with the shell's status for it (128 + signum)."""
+        from tui.signals import exit_status
+
+        self.stopped_by = signum
+        self.exit(return_code=exit_status(signum))
 
     def get_default_screen(self) -> Screen:
         """The stepping screen, for the config given on the command line."""
@@ -31,6 +48,13 @@ class GradTUI(App[None]):
         screen = self.screen_stack[0]
         if isinstance(screen, StepScreen):
             screen.after_first_frame()
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (one whose page keys cannot crash the app)."""
+        from tui.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The command palette, too, stays shut while the terminal is too small."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -83,21 +84,22 @@ async def press_n(pilot):
     await pilot.press("n")
 
 StepScreen.action_step = broken
-tui.cli.on_a_terminal = lambda: True   # headless: no terminal needed
+tui.cli.on_a_terminal = lambda: None   # headless: no terminal needed
 run = GradTUI.run
-GradTUI.run = lambda self: run(self, headless=True, auto_pilot=press_n)
+GradTUI.run = lambda self, **options: run(self, headless=True, auto_pilot=press_n, **options)
 sys.exit(main(["-K", "1", "-d", "2"]))
 """
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    ([], "gradtui: needs a terminal: its input and output cannot be a file or a pipe"),
+    ([], "gradtui: needs a terminal: its input, output and error output cannot be a file or "
+         "a pipe"),
     (["--out", "/etc/passwd/x"], "gradtui: cannot write to /etc/passwd/x: /etc/passwd is a "
                                  "file, not a folder."),
 ])
 def test_no_terminal_or_a_bad_out_exits_2_before_any_screen(args, words, tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", CHECK if not args else
-                           "import sys, tui.cli; tui.cli.on_a_terminal = lambda: True; "
+                           "import sys, tui.cli; tui.cli.on_a_terminal = lambda: None; "
                            + CHECK.removeprefix("import sys; "), *args],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
@@ -111,3 +113,39 @@ def test_an_app_that_dies_of_an_exception_exits_non_zero() -> None:
                           timeout=60)
     assert done.returncode == 1
     assert "a bug in an action" in done.stdout + done.stderr
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(("ttys", "term", "words"), [
+    ((True, True, True), "xterm-256color", None),
+    ((True, True, False), "xterm-256color", "its input, output and error output cannot be"),
+    ((False, True, True), "xterm-256color", "its input, output and error output cannot be"),
+    ((True, True, True), "dumb", "TERM is 'dumb': run it in a terminal emulator or set TERM"),
+    ((True, True, True), "unknown", "TERM is 'unknown'"),
+])
+def test_a_terminal_that_cannot_draw_the_screen_is_named(ttys, term, words, monkeypatch) -> None:
+    from tui import terminal
+
+    for name, tty in zip(("stdin", "stdout", "stderr"), ttys, strict=True):
+        monkeypatch.setattr(terminal.sys, name, _Stream(tty))
+    monkeypatch.setenv("TERM", term)
+    problem = terminal.terminal_problem()
+    if words is None:
+        assert problem is None
+    else:
+        assert problem is not None and words in problem and "\n" not in problem
+
+
+def test_a_signal_gives_the_shells_status_and_one_line() -> None:
+    from tui.signals import exit_status, stopped_line
+
+    assert [exit_status(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == \
+        [130, 143, 129]
+    assert stopped_line(signal.SIGTERM) == "gradtui: stopped by SIGTERM."

@@ -45,3 +45,24 @@ def text_of(screen: StepScreen, selector: str) -> str:
 def values_text(screen: StepScreen) -> str:
     """The plain text of the values pane: caption, grids, legend."""
     return screen.query_one(ValuesView).text()
+
+
+def burst(pilot: Pilot, *keys: str) -> None:
+    """Send `keys` at once, as a paste or a fast typist would: no waiting between them."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    app = pilot.app
+    assert app._driver is not None
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
