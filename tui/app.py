@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import resources
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -14,7 +15,8 @@ from tui.screens.steps import StepScreen
 class GradTUI(App[None]):
     """A debugger for backpropagation: the hand-written pass, step by step, beside autograd."""
 
-    CSS_PATH = "gradtui.tcss"
+    # Found through the package, not this file's folder: a subclass elsewhere finds it too.
+    CSS_PATH = str(resources.files("tui").joinpath("gradtui.tcss"))
     TITLE = "gradtui"
 
     def __init__(self, config: RunConfig | None = None, out: str = "build",
