@@ -60,7 +60,7 @@ if which == "bare":
             yield Footer()
     Bare().run()
 else:
-    from tui.cli import main
+    from cli.gradtui import main
     sys.argv = ["gradtui"]
     main()
 """

@@ -1,7 +1,7 @@
 """Run -> Report: read every number the report shows off the run, and format it once.
 
-Nothing here recomputes a gradient: values come from `run` (and, for the notes, from the
-companion runs in `report.notes`); listings are read from the source that ran.
+Nothing here computes: values come from `run`, its drawn graph and the notes' numbers
+(backprop.notes); listings are read from the source that ran.
 """
 
 from __future__ import annotations
@@ -11,12 +11,9 @@ import math
 import os
 import time
 from datetime import datetime, timezone
-from itertools import pairwise
 from pathlib import Path
 
-import torch
-from rich.text import Text
-
+import backprop
 from backprop import autograd
 from backprop import problem as problem_module
 from backprop import steps as steps_module
@@ -24,11 +21,13 @@ from backprop.compare import Agreement, significant
 from backprop.fd import ParamCheck
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
 from backprop.graph import Graph
+from backprop.notes import AssignmentNotes
 from backprop.problem import layer_sizes
 from backprop.record import versions
 from backprop.run import Run
-from report.commands import verdict
+from backprop.verdict import state, verdict
 from report.comparison import Compared
+from report.graphview import graph_view
 from report.model import (
     MAX_BATCH_ROWS,
     MAX_COLS,
@@ -39,20 +38,19 @@ from report.model import (
     Layer,
     Listing,
     Report,
-    Scale,
     Step,
     Worked,
     shown_layers,
 )
-from report.notes import Companion, collect_notes
+from report.notes import format_notes, scales
 
-ROOT = Path(__file__).resolve().parent.parent
+# Listings name their file from the folder that holds the packages: `backprop/manual.py`,
+# the same in a checkout and in an installed wheel.
+PACKAGES = Path(backprop.__file__).resolve().parent.parent
 
 
-def collect(run: Run, graph: Graph, folder: Path, companions: dict[str, Companion]) -> Report:
-    """The Report for `run`: `graph` is backprop.graph's Graph of it, `folder` has its files."""
-    from report.graphview import graph_view
-
+def collect(run: Run, graph: Graph, notes: AssignmentNotes, folder: Path) -> Report:
+    """The Report for `run`: `graph` is its drawn graph, `folder` has its files."""
     config = run.config
     n = config.layers
     dat = {name: (folder / name).read_text(encoding="utf-8") for name in (AUTOGRAD_DAT, MANUAL_DAT)}
@@ -74,15 +72,12 @@ def collect(run: Run, graph: Graph, folder: Path, companions: dict[str, Companio
         blocks=tuple(_block(run, name, k) for k in shown_layers(n) if k is not None
                      for name in (f"W{k}", f"b{k}")),
         heats=tuple(_heat(run, k) for k in range(1, n + 1)),
-        scales=tuple(_scale(r, label) for label, r in
-                     ((f"init={config.init} (this run)", run),
-                      *((name, other) for name, other in companions.items()
-                        if name.startswith("init=")))),
+        scales=scales(notes),
         comparison=tuple(_compared(a, check)
                          for a, check in zip(run.comparison, run.fd.params, strict=True)),
         agree=run.agree,
         bitwise=run.bitwise,
-        verdict=Text.from_markup(verdict(run)).plain,
+        verdict=verdict(run).text,
         fd_agree=run.fd.agree,
         fd_resolved=run.fd.resolved,
         fd_checked=run.fd.checked,
@@ -95,7 +90,7 @@ def collect(run: Run, graph: Graph, folder: Path, companions: dict[str, Companio
         dat=dat,
         sha256={name: sha256(text) for name, text in dat.items()},
         graph=graph_view(graph, n),
-        notes=collect_notes(run, companions),
+        notes=format_notes(notes),
         dat_same_blocks=_blocks(dat[AUTOGRAD_DAT]) == _blocks(dat[MANUAL_DAT]),
     )
 
@@ -115,7 +110,8 @@ def listings() -> dict[str, Listing]:
                                   ("reference_pass", autograd, autograd.reference_pass)):
         lines, start = inspect.getsourcelines(function)
         path = Path(inspect.getfile(module)).resolve()
-        relative = path.relative_to(ROOT) if path.is_relative_to(ROOT) else Path(path.name)
+        relative = (path.relative_to(PACKAGES) if path.is_relative_to(PACKAGES)
+                    else Path(path.name))
         found[key] = Listing(key, relative.as_posix(), "".join(lines), start)
     return found
 
@@ -175,27 +171,8 @@ def _heat(run: Run, k: int) -> Heat:
                 grad.numel() - finite.numel())
 
 
-def _scale(run: Run | Companion, label: str) -> Scale:
-    """Sizes per layer of a Run or a notes Companion (both have .autograd)."""
-    values = tuple(float(g.double().abs().max()) if bool(g.isfinite().all()) else math.inf
-                   for g in run.autograd.grad_W)
-    return Scale(label, values, growth(run.autograd.z, run.config.K))
-
-
-def growth(z: tuple[torch.Tensor, ...], hidden: int) -> float | None:
-    """How much max|z_k| grows per hidden layer: the geometric mean of its ratios.
-
-    Only neighbouring hidden layers whose max|z| are both positive numbers count; the
-    output layer is left out, as its one unit is no maximum over d of them.
-    """
-    sizes = [float(t.double().abs().max()) for t in z[:hidden]]
-    logs = [math.log(b / a) for a, b in pairwise(sizes)
-            if 0 < a < math.inf and 0 < b < math.inf]
-    return math.exp(sum(logs) / len(logs)) if logs else None
-
-
 def _compared(a: Agreement, check: ParamCheck) -> Compared:
-    return Compared(a.name, "×".join(map(str, a.shape)), a.agree, a.differ,
+    return Compared(a.name, "×".join(map(str, a.shape)), state(a), a.agree, a.differ,
                     _error(a.max_rel_error), a.bitwise, a.nonfinite, check.status,
                     check.checked, check.total, check.kinks, check.unresolved,
                     _error(check.max_rel_error))

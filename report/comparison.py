@@ -14,6 +14,7 @@ class Compared:
 
     name: str
     shape: str                   # "10x10"
+    state: str                   # backprop.verdict's: "agree", "differ" or "not comparable"
     agree: bool                  # every entry a number with the same 5-digit form
     differ: int
     max_rel_error: str
@@ -30,13 +31,6 @@ class Compared:
     def layer(self) -> int:
         """The layer of W_k or b_k."""
         return int(self.name[1:])
-
-    @property
-    def state(self) -> str:
-        """"agree", "differ" (some 5-digit forms differ) or "not comparable" (inf/nan)."""
-        if self.differ:
-            return "differ"
-        return "not comparable" if self.nonfinite else "agree"
 
     @property
     def fd_resolved(self) -> int:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import base64
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # WeasyPrint takes 0.4 s to import: only when a PDF is asked for
     from weasyprint import Document
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _DATA_URI = re.compile(r'src="data:(image/[\w+.-]+);base64,([^"]*)"')
 SCHEME = "report-image"
 
@@ -40,7 +38,8 @@ def layout(html: str) -> Document:
             return super().fetch(url, headers)
 
     light = _DATA_URI.sub(stash, html)
-    return HTML(string=light, base_url=str(TEMPLATES), url_fetcher=Fetcher()).render()
+    # Every image is inline, so no base URL is needed (none that could differ when installed).
+    return HTML(string=light, url_fetcher=Fetcher()).render()
 
 
 WARM_UP = """<html><head><style>

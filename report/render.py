@@ -12,8 +12,7 @@ import base64
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
-from pathlib import Path
+from importlib import metadata, resources
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -27,7 +26,12 @@ from report.model import Report, omitted_layers, shown_layers
 if TYPE_CHECKING:
     import jinja2
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = "report.templates"   # the package of the templates and the print CSS
+
+
+def template_source(name: str) -> str:
+    """The text of one of the report's templates or stylesheets, read from the package."""
+    return resources.files(TEMPLATES).joinpath(name).read_text("utf-8")
 TITLE = "Backpropagation, by autograd and by hand"
 
 CHAPTERS = (
@@ -94,7 +98,9 @@ def environment() -> jinja2.Environment:
     """The Jinja2 environment: templates/, autoescaping on, undefined names are errors."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+    # Read through importlib.resources, so an installed wheel finds them as a checkout does.
+    loader = jinja2.FunctionLoader(lambda name: (template_source(name), None, lambda: True))
+    env = jinja2.Environment(loader=loader,
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["sup"] = superscript
@@ -149,7 +155,7 @@ def render_html(report: Report, stylesheet: str | None = None) -> str:
     def ref_text(ident: str) -> Markup:   # the number alone: a link is a box to lay out
         return Markup(f"@@text:{ident}@@")
 
-    css = stylesheet if stylesheet is not None else (TEMPLATES / "report.css").read_text("utf-8")
+    css = stylesheet if stylesheet is not None else template_source("report.css")
     lines_by_tag = {step.tag: step.line for step in report.steps}
     context = {
         "r": report, "title": TITLE, "chapters": CHAPTERS, "n": report.config["K"] + 1,

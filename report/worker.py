@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
+from report.output import prepare, write_report
 
 if TYPE_CHECKING:
     from report.model import Report
@@ -78,8 +79,6 @@ class Worker:
 
 def _serve(connection: Connection, parent_end: Connection, config: RunConfig, folder: Path,
            pdf: bool) -> None:
-    from report.build import prepare, write_report
-
     parent_end.close()   # else the parent closing its end would never reach us as EOF
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     # Stopped by the parent: unwind, so atomic_write removes its temporary file.

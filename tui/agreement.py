@@ -1,4 +1,4 @@
-"""How gradtui names a comparison of the two passes: agree, differ, or not comparable.
+"""How gradtui marks the three states of a comparison (backprop.verdict decides them).
 
 `Agreement.agree` is False both when entries differ and when a tensor holds inf or nan
 (which have no significant digits, even where both passes hold the very same bits).
@@ -7,12 +7,9 @@ A student must be able to tell the two apart, so the screen shows three states.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from backprop.verdict import State, state
 
-if TYPE_CHECKING:
-    from backprop.compare import Agreement
-
-State = Literal["agree", "differ", "not comparable"]
+__all__ = ["MARKS", "State", "state"]
 
 # The mark of each state in the step list, and its style; the help screen reads these too.
 MARKS: dict[State, tuple[str, str]] = {
@@ -20,13 +17,3 @@ MARKS: dict[State, tuple[str, str]] = {
     "differ": ("✗", "bold $error"),
     "not comparable": ("?", "bold $warning"),
 }
-
-
-def state(agreement: Agreement) -> State:
-    """`differ` when some entry differs (a number against another, or against inf/nan);
-    else `not comparable` when the tensors hold inf or nan; else `agree`."""
-    if agreement.differ:
-        return "differ"
-    if agreement.nonfinite:
-        return "not comparable"
-    return "agree"

@@ -15,8 +15,8 @@ from tui.screens.steps import StepScreen
 class GradTUI(App[None]):
     """A debugger for backpropagation: the hand-written pass, step by step, beside autograd."""
 
-    # Found through the package, not this file's folder: a subclass elsewhere finds it too.
-    CSS_PATH = str(resources.files("tui").joinpath("gradtui.tcss"))
+    # Read as package data, so an installed wheel finds it as a checkout does.
+    CSS = resources.files("tui").joinpath("gradtui.tcss").read_text("utf-8")
     TITLE = "gradtui"
 
     def __init__(self, config: RunConfig | None = None, out: str = "build",

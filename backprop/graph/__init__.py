@@ -6,6 +6,7 @@
 
 from backprop.graph.build import (
     GRAPH_FILES,
+    draw,
     graph_json,
     graph_of,
     graph_of_run,
@@ -21,6 +22,7 @@ __all__ = [
     "GraphError",
     "NodeRecord",
     "SavedValue",
+    "draw",
     "graph_json",
     "graph_of",
     "graph_of_run",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -20,8 +22,11 @@ from backprop.graph.records import (
     Unavailable,
     number_boxes,
 )
-from backprop.run import Run
+from backprop.graph.network import RunHints, run_values
 from backprop.steps import Step
+
+if TYPE_CHECKING:  # backprop.run builds its graph with this module
+    from backprop.run import Run
 
 
 def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: str = "L",
@@ -46,26 +51,32 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
     broken = [text for text in lost if "modified in place" in text]
     dot_saved = None if lost else write_dot(layout, records, output, params, show_saved=True)
     broken_text = f"{broken[0]} (the saved-tensor view is not drawn)" if broken else None
-    if not render:
-        return Graph(records, dot, None, None, None, dot_saved, broken_text)
-    svg = render_svg(dot) if layout.main <= MAX_DRAWN_BOXES else None
+    graph = Graph(records, dot, None, None, None, dot_saved, broken_text,
+                  lost[0] if lost else None)
+    return draw(graph) if render else graph
+
+
+def draw(graph: Graph) -> Graph:
+    """`graph` with its two views drawn as SVG by Graphviz, and a note on any not drawn."""
+    main = sum(node.kind != "saved" for node in graph.nodes)
+    svg = render_svg(graph.dot) if main <= MAX_DRAWN_BOXES else None
     svg_saved = None
-    if svg is not None and dot_saved is not None and len(layout.boxes) <= MAX_DRAWN_BOXES:
-        svg_saved = render_svg(dot_saved)
+    if svg is not None and graph.dot_saved is not None and len(graph.nodes) <= MAX_DRAWN_BOXES:
+        svg_saved = render_svg(graph.dot_saved)
     note = None
-    if layout.main > MAX_DRAWN_BOXES:
-        note = (f"The graph has {layout.main:,} boxes, more than the {MAX_DRAWN_BOXES:,} "
+    if main > MAX_DRAWN_BOXES:
+        note = (f"The graph has {main:,} boxes, more than the {MAX_DRAWN_BOXES:,} "
                 f"drawn as SVG, so no SVG was drawn (graph.dot and graph.json were still "
                 f"written)")
     elif svg is None:
         note = MISSING_DOT
-    elif lost:
-        keep = "; backward(retain_graph=True) keeps them" if "freed" in lost[0] else ""
-        note = f"The saved-tensor view is not drawn: {lost[0]}{keep}"
+    elif graph.lost:
+        keep = "; backward(retain_graph=True) keeps them" if "freed" in graph.lost else ""
+        note = f"The saved-tensor view is not drawn: {graph.lost}{keep}"
     elif svg_saved is None:
-        note = (f"The saved-tensor view has {len(layout.boxes):,} boxes, more than the "
+        note = (f"The saved-tensor view has {len(graph.nodes):,} boxes, more than the "
                 f"{MAX_DRAWN_BOXES:,} drawn as SVG, so only graph-saved.dot was written")
-    return Graph(records, dot, svg, svg_saved, note, dot_saved, broken_text)
+    return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note)
 
 
 def check_output(output: object, name: str) -> None:
@@ -83,8 +94,6 @@ def check_output(output: object, name: str) -> None:
 
 def graph_of_run(run: Run, render: bool = True) -> Graph:
     """The graph of a run's loss (run.graph, not recomputed), with the hand-written steps."""
-    from backprop.graph.network import RunHints, run_values
-
     return graph_of(run.graph.loss, run.graph.params, name="L", values=run_values(run),
                     hints=RunHints(run), render=render)
 

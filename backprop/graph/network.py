@@ -6,12 +6,16 @@ MmBackward0, AddBackward0 and ReluBackward0, each tagged metadata["layer"] = k.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from backprop.graph.annotate import Hints
 from backprop.graph.records import Box, NodeRecord
-from backprop.run import Run
 from backprop.steps import step_order
+
+if TYPE_CHECKING:  # backprop.run builds its graph with this module
+    from backprop.run import Run
 
 StepKey = tuple[str, int | None]
 

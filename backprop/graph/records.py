@@ -62,6 +62,7 @@ class Graph:
     note: str | None                # why a view is missing: one sentence (what to install)
     dot_saved: str | None = None    # the saved view's source; None when it cannot be drawn
     broken: str | None = None       # why backward() through it would fail: one sentence
+    lost: str | None = None         # the first saved value torchviz could not read, and why
 
 
 @dataclass

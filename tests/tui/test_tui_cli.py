@@ -10,9 +10,9 @@ import pytest
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
-from tui.cli import parse_config
+from cli.gradtui import parse_config
 
-CHECK = ("import sys; from tui.cli import main; rc = main(sys.argv[1:]); "
+CHECK = ("import sys; from cli.gradtui import main; rc = main(sys.argv[1:]); "
          "print('textual' in sys.modules, 'torch' in sys.modules); sys.exit(rc)")
 
 
@@ -55,7 +55,7 @@ def test_parse_config_raises_user_errors() -> None:
 
 
 def test_help_exits_0_and_names_the_run_options() -> None:
-    done = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "cli.gradtui", "--help"], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0
     for option in ("--layers", "--width", "--seed", "--init", "--dtype", "--draw", "--out"):
@@ -72,9 +72,9 @@ def test_the_app_modules_do_not_import_torch() -> None:
 # main() as the console script runs it, headless, with a key whose action fails.
 CRASH = """
 import sys
-import tui.cli
+import cli.gradtui
 from tui.app import GradTUI
-from tui.cli import main
+from cli.gradtui import main
 from tui.screens.steps import StepScreen
 
 def broken(self, delta):
@@ -84,7 +84,7 @@ async def press_n(pilot):
     await pilot.press("n")
 
 StepScreen.action_step = broken
-tui.cli.on_a_terminal = lambda: None   # headless: no terminal needed
+cli.gradtui.on_a_terminal = lambda: None   # headless: no terminal needed
 run = GradTUI.run
 GradTUI.run = lambda self, **options: run(self, headless=True, auto_pilot=press_n, **options)
 sys.exit(main(["-K", "1", "-d", "2"]))
@@ -99,7 +99,7 @@ sys.exit(main(["-K", "1", "-d", "2"]))
 ])
 def test_no_terminal_or_a_bad_out_exits_2_before_any_screen(args, words, tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", CHECK if not args else
-                           "import sys, tui.cli; tui.cli.on_a_terminal = lambda: None; "
+                           "import sys, cli.gradtui; cli.gradtui.on_a_terminal = lambda: None; "
                            + CHECK.removeprefix("import sys; "), *args],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2, done.stderr

@@ -270,7 +270,6 @@ class StepScreen(Navigation, RunControls, Screen[None]):
 
 def _graph_nodes(run: Run) -> dict[int, tuple[NodeRecord, ...]]:
     """The numbered autograd graph boxes computing each step's quantity, by step index."""
-    from backprop.graph import graph_of_run, nodes_for_step
+    from backprop.graph import nodes_for_step
 
-    graph = graph_of_run(run, render=False)   # the records only: no Graphviz drawing
-    return {step.index: nodes_for_step(graph, step) for step in run.steps}
+    return {step.index: nodes_for_step(run.records, step) for step in run.steps}

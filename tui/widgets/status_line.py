@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widget import Widget
 
-from tui.agreement import state
+from backprop.verdict import short_verdict
 
 if TYPE_CHECKING:
     from backprop.config import RunConfig
@@ -25,19 +25,8 @@ def status(run: Run, cursor: int, pending: RunConfig | None) -> Content:
     """The status line for `run` at step `cursor`; `pending` is a config being computed."""
     from backprop.compare import significant  # imports torch: only once a run exists
 
-    n = len(run.comparison)
-    if any(d.severe for d in run.diagnostics):
-        verdict = (f"{n} gradients compared: see the banner", "bold $error")
-    elif run.bitwise:
-        verdict = (f"all {n} gradients bit-for-bit identical", "$success")
-    elif run.agree:
-        verdict = (f"all {n} gradients agree", "$success")
-    else:
-        states = [state(a) for a in run.comparison]
-        differ, broken = states.count("differ"), states.count("not comparable")
-        words = [f"{differ} of {n} gradients differ"] if differ else []
-        words += [f"{broken} of {n} not comparable (inf/nan)"] if broken else []
-        verdict = (", ".join(words), "bold $error")
+    words, good = short_verdict(run)
+    verdict = (words, "$success" if good else "bold $error")
     parts: list = [(f"step {cursor + 1}/{len(run.steps)}", "bold"), " │ ",
                    f"L {significant(float(run.manual.loss))}", " │ ",
                    config_text(run.config), " │ ", verdict]

@@ -11,16 +11,11 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from backprop.config import (
-    ConfigError,
-    OptionParser,
-    RunConfig,
-    add_run_options,
-    config_from_args,
-    folder_name,
-)
+from backprop.config import ConfigError, RunConfig
 from backprop.errors import UserError
 from backprop.files import check_folder
+from cli.boundary import fail
+from cli.options import OptionParser, add_run_options, config_from_args, folder_name
 from tui.signals import Stopped, exit_status, leave, raise_on_signals, stopped_line
 from tui.terminal import drop_typed_ahead, keys_unechoed, terminal_problem
 
@@ -69,8 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UserError(problem)
         check_folder(out)  # before the screen: `e` would only fail later
     except UserError as err:
-        print(f"gradtui: {str(err).rstrip('.')}.", file=sys.stderr)
-        return 2
+        return fail("gradtui", str(err))
     raise_on_signals()
     try:
         with keys_unechoed():

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from backprop.config import RunConfig, add_run_options, config_from_args, folder_name
+from backprop.config import RunConfig
 from backprop.errors import UserError
 from backprop.files import output_folder
-from report.progress import console
+from cli.console import console
+from cli.options import add_run_options, config_from_args, folder_name
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph
-    from backprop.run import Run
 
 MAX_TABLE_ROWS = 1000  # rich lays out ~1,000 rows a second; graph.json has every box
 DOT = ("· ", "dim")  # the progress mark before each stage on stderr
@@ -38,7 +38,7 @@ def variable_name(text: str) -> str:
     return text
 
 
-def add_graph_command(commands: argparse._SubParsersAction) -> None:
+def add_command(commands: argparse._SubParsersAction) -> None:
     """Add `graph` to gradreport's subcommands."""
     graph = commands.add_parser("graph", help="draw and explain the autograd graph",
                                 description=DESCRIPTION)
@@ -54,7 +54,7 @@ def add_graph_command(commands: argparse._SubParsersAction) -> None:
     graph.add_argument("-q", "--quiet", action="store_true", help="print no progress")
 
 
-def graph(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run `gradreport graph`; returns the exit status."""
     config = config_from_args(args)
     if args.script is None and args.var is not None:
@@ -70,18 +70,18 @@ def graph(args: argparse.Namespace) -> int:
 def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     """Compute the run or run the script, write the graph files to `out` and print them."""
     err = console(stderr=True, quiet=args.quiet, soft_wrap=True)
-    from backprop.graph import graph_of_run, graph_of_script, write_graph_files
+    from backprop.graph import draw, graph_of_script, write_graph_files
 
     symbols: dict[tuple[str, int | None], str] = {}
     diagnostics: tuple = ()
     if args.script is None:
         from backprop.run import compute_run
 
-        run = compute_run(config, stage=lambda name: err.print(Text.assemble(DOT, name)))
+        done = compute_run(config, stage=lambda name: err.print(Text.assemble(DOT, name)))
         err.print(Text.assemble(DOT, "graph"))
-        result = graph_of_run(run)
-        symbols = {(s.tag, s.layer): s.symbol for s in run.steps}
-        diagnostics = tuple(d for d in run.diagnostics if d.severe)
+        result = draw(done.records)
+        symbols = {(s.tag, s.layer): s.symbol for s in done.steps}
+        diagnostics = tuple(d for d in done.diagnostics if d.severe)
         title = f"Autograd graph of L, {config.describe()}"
     else:
         err.print(Text.assemble(DOT, f"running {args.script}"))
@@ -139,18 +139,3 @@ def node_table(result: Graph, title: str, symbols: dict[tuple[str, int | None], 
 
 def _numbers(numbers: tuple[int, ...]) -> str:
     return " ".join(f"#{n}" for n in numbers)
-
-
-def write_run_graph(run: Run, folder: str | Path, result: Graph | None = None) -> dict[str, Path]:
-    """`gradreport build`'s part: the run's graph files; a missing `dot` is only reported.
-
-    `result` is the run's graph when the caller has it already (the report draws it too).
-    """
-    from backprop.graph import graph_of_run, write_graph_files
-
-    if result is None:
-        result = graph_of_run(run)
-    if result.note:  # even with --quiet: the report will lack its figure
-        console(stderr=True).print(
-            Text(f"gradreport: note: {result.note}."), soft_wrap=True)
-    return write_graph_files(result, folder)

@@ -1,4 +1,4 @@
-"""gradreport's output through Rich: `console()` for stdout or stderr, and `Stages` on
+"""The command line's output through Rich: `console()` for stdout or stderr, and `Stages` on
 stderr as they run — a spinner on the current one, a tick and its time when it is done.
 `-q` gives a quiet console, and then nothing is shown."""
 
@@ -10,6 +10,9 @@ import sys
 import time
 
 from rich.console import Console
+from rich.text import Text
+
+from backprop.verdict import Sentence
 
 
 def drop_stdout() -> None:
@@ -71,3 +74,8 @@ class Stages:
         if self.status is not None:
             self.status.stop()
         self.current, self.status = None, None
+
+
+def styled(sentence: Sentence) -> Text:
+    """A backprop.verdict Sentence for the terminal: its alarm spans in red."""
+    return Text.assemble(*((text, "red") if alarm else text for text, alarm in sentence.spans))

@@ -1,0 +1,55 @@
+"""Report -> report.html (and report.pdf): the renderer's half of a build.
+
+It never needs torch, and torch never needs it: report.worker runs it in a second
+process while the first computes the run. Its imports sit in the functions so that the
+worker can be forked before any of them has loaded (they are what it overlaps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backprop.config import RunConfig
+from backprop.files import atomic_write
+
+if TYPE_CHECKING:
+    from report.model import Report
+
+HTML_FILE = "report.html"
+PDF_FILE = "report.pdf"
+REPORT_FILES = (HTML_FILE, PDF_FILE)
+
+Stage = Callable[[str], None]
+
+
+def prepare(config: RunConfig, pdf: bool) -> None:
+    """Import the renderer and do the work that needs only the config: equations, templates."""
+    from report import listing, mathsvg, render
+    from report.equations import catalog
+
+    render.environment().get_template("report.html.j2")
+    listing.warm()
+    mathsvg.warm(list(catalog(config).values()))
+    if pdf:
+        from report.pdf import warm
+
+        warm()
+
+
+def write_report(report: Report, folder: Path, pdf: bool, stage: Stage) -> dict[str, Path]:
+    """Render `report` to folder/report.html and, with `pdf`, folder/report.pdf."""
+    from report.render import render_html
+
+    stage("HTML")
+    html = render_html(report)
+    written = {HTML_FILE: folder / HTML_FILE}
+    atomic_write(written[HTML_FILE], html)
+    if pdf:
+        from report.pdf import layout
+
+        stage("PDF")
+        written[PDF_FILE] = folder / PDF_FILE
+        atomic_write(written[PDF_FILE], layout(html).write_pdf())
+    return written
