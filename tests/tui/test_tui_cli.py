@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +151,33 @@ def test_a_signal_gives_the_shells_status_and_one_line() -> None:
     assert [exit_status(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == \
         [130, 143, 129]
     assert stopped_line(signal.SIGTERM) == "gradtui: stopped by SIGTERM."
+
+
+def _out_problems(tmp_path: Path) -> list[tuple[str, str]]:
+    """(--out, what its sentence must say) for each kind of folder that cannot be written."""
+    (tmp_path / "file").write_text("")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    # root passes every permission check: a folder the kernel refuses even to root, then
+    no_entry = "/sys/gradtui" if os.geteuid() == 0 else str(locked / "out")
+    return [(str(tmp_path / ("a" * 300)), "file name too long"),
+            (str(tmp_path / "file"), "it is a file, not a folder"),
+            (str(tmp_path / "file" / "x"), "file is a file, not a folder"),
+            (str(tmp_path / "dangling"), "it is a symbolic link to nothing"),
+            (no_entry, "not permitted" if os.geteuid() == 0 else "permission denied")]
+
+
+def test_every_out_problem_is_one_sentence_and_exit_2_before_the_screen(tmp_path) -> None:
+    for out, words in _out_problems(tmp_path):
+        done = subprocess.run([sys.executable, "-c", "import sys, cli.gradtui; "
+                               "cli.gradtui.on_a_terminal = lambda: None; "
+                               + CHECK.removeprefix("import sys; "), "--out", out],
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert done.returncode == 2, (out, done.stderr)
+        assert done.stdout == "False False\n"   # before Textual, before torch
+        line, = done.stderr.splitlines()
+        assert line.startswith("gradtui: cannot write to ") and line.endswith("."), line
+        assert words in line and len(line) < 200, line   # a long name is shortened
+        assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "file", "locked"]
