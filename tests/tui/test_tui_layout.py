@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.widgets._footer import FooterKey
-from tui_pilot import settle, text_of
+from tui_pilot import settle, text_of, values_text
 
 import backprop.run
 from backprop.config import RunConfig
@@ -59,11 +59,16 @@ async def test_a_recomputation_does_not_freeze_the_screen(gate) -> None:
         await pilot.press("i")
         await pilot.press("n", "n")
         assert screen.cursor == 2 and screen.run.config.init == "randn"
-        assert "computing K=10 d=10 seed=2 kaiming" in text_of(screen, "#status")
+        status = text_of(screen, "#status")
+        assert status.startswith("all 22 gradients bit-for-bit identical │ computing kaiming … "
+                                 "│ step 3/78 │ L ")
+        assert screen.has_class("-stale")   # the grids of the old run are dimmed ...
+        assert values_text(screen).startswith("STALE (computing kaiming …) ")   # ... and say so
         gate.set()
         screen = await settle(pilot)
         assert screen.run.config.init == "kaiming" and screen.cursor == 2
         assert "computing" not in text_of(screen, "#status")
+        assert not screen.has_class("-stale") and "STALE" not in values_text(screen)
 
 
 async def test_too_small_says_so_and_resizing_lays_out_again() -> None:

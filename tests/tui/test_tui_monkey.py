@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.app import SystemCommand
 from textual.screen import Screen
-from tui_pilot import burst, settle, text_of
+from tui_pilot import burst, settle, status_step
 
 from backprop.config import RunConfig
 from tui.app import GradTUI
@@ -48,7 +48,7 @@ def _consistent(screen: StepScreen) -> None:
     if run is None or screen.too_small:
         return
     assert 0 <= screen.cursor < len(run.steps)
-    assert text_of(screen, "#status").startswith(f"step {screen.cursor + 1}/{len(run.steps)}")
+    assert status_step(screen) == f"step {screen.cursor + 1}/{len(run.steps)}"
     assert screen.query_one(StepList).highlighted == screen.cursor
     assert screen.query_one(StepStrip).highlighted == screen.cursor
     assert screen.query_one(CodeView).current == run.steps[screen.cursor].line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from textual.command import CommandList
-from tui_pilot import burst, settle, text_of, wait_for
+from tui_pilot import burst, settle, status_step, text_of, wait_for
 
 from backprop.config import MAX_SEED, RunConfig
 from tui.app import GradTUI
@@ -93,5 +93,5 @@ async def test_keys_pressed_while_the_run_is_computed_leave_the_first_step() -> 
         await pilot.press("n", "n", "end", "pagedown", "v", "l")
         screen = await settle(pilot)
         assert screen.cursor == 0 or screen.run is not None
-        assert text_of(screen, "#status").startswith(f"step {screen.cursor + 1}/")
+        assert status_step(screen).startswith(f"step {screen.cursor + 1}/")
         assert app.is_running

@@ -122,5 +122,30 @@ def test_the_status_line_counts_gradients_that_differ_and_that_cannot_be_compare
     comparison[1] = compare("b1", torch.full((1, 3), nan), torch.full((1, 3), nan))
     comparison[2] = compare("W2", torch.full((1, 3), nan), torch.full((1, 3), nan))
     run = dataclasses.replace(default_run, comparison=tuple(comparison), diagnostics=())
-    assert status(run, 0, None).plain.endswith(
+    assert status(run, 0, None).plain.startswith(
         "1 of 22 gradients differ, 2 of 22 not comparable (inf/nan)")
+
+
+def test_at_80_columns_the_status_line_keeps_the_verdict_and_the_recompute_whole(
+        default_run) -> None:
+    from tui.widgets.status_line import status
+
+    nan = float("nan")
+    comparison = list(default_run.comparison)
+    w1 = default_run.autograd.gradients()["W1"]
+    comparison[0] = compare("W1", w1, w1 + 1.0)
+    comparison[1] = compare("b1", torch.full((1, 3), nan), torch.full((1, 3), nan))
+    run = dataclasses.replace(default_run, comparison=tuple(comparison), diagnostics=())
+    pending = dataclasses.replace(run.config, seed=123456, init="kaiming")
+    line = status(run, 76, pending, width=78).plain   # 80 columns less the padding
+    assert len(line) <= 78
+    assert line == "1 of 22 gradients differ, 1 of 22 not comparable (inf/nan) │ computing …"
+    wide = status(run, 76, pending, width=200).plain
+    assert wide.startswith("1 of 22 gradients differ, 1 of 22 not comparable (inf/nan) │ "
+                           "computing seed=123456 kaiming … │ step 77/78 │ L ")
+    assert wide.endswith(" │ K=10 d=10 seed=2 randn float32 draw=0")
+    short = status(default_run, 0, pending, width=78).plain
+    assert short == "all 22 gradients bit-for-bit identical │ computing seed=123456 kaiming …"
+    one = dataclasses.replace(run.config, init="kaiming")
+    assert status(default_run, 0, one, width=78).plain == (
+        "all 22 gradients bit-for-bit identical │ computing kaiming … │ step 1/78")

@@ -66,3 +66,9 @@ def burst(pilot: Pilot, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
+
+
+def status_step(screen: StepScreen) -> str:
+    """The `step i/N` part of the status line ('' when it is not shown)."""
+    parts = text_of(screen, "#status").split(" │ ")
+    return next((part for part in parts if part.startswith("step ")), "")

@@ -19,7 +19,7 @@ from tui.screens.navigation import Navigation
 from tui.screens.run_controls import RunControls
 from tui.widgets.banner import Banner
 from tui.widgets.code_view import CodeView
-from tui.widgets.status_line import StatusLine, config_text
+from tui.widgets.status_line import StatusLine, change_text, config_text
 from tui.widgets.step_info import StepInfo
 from tui.widgets.step_list import StepList
 from tui.widgets.step_strip import StepStrip
@@ -226,6 +226,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
 
     def _show_status(self) -> None:
         self.query_one(StatusLine).show(self.run, self.cursor, self.config, self.stage_text)
+        stale = self.run is not None and self.run.config != self.config
+        self.set_class(stale, "-stale")
+        values = self.query_one(ValuesView)
+        marker = f"computing {change_text(self.run.config, self.config)} …" if stale else ""
+        if marker != values.stale:
+            values.stale = marker
+            self._show_values()
 
     def on_resize(self, event: events.Resize) -> None:
         """Say so instead of drawing a broken layout when the terminal is too small."""

@@ -45,6 +45,7 @@ class ValuesView(Widget):
         self.arrangement: Arrangement | None = None
         self._grid_size = (0, 0)
         self._cached: list[Content] = []
+        self.stale = ""   # what is being computed while these values are of the old run
 
     def show(self, step: Step | None, view: int, log: bool) -> None:
         """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
@@ -82,7 +83,7 @@ class ValuesView(Widget):
             self.arrangement = None
             return []
         area = self._area()
-        key = (self._step.index, id(self._step), self._view, self._log, area)
+        key = (self._step.index, id(self._step), self._view, self._log, area, self.stale)
         if key != self._key or self.arrangement is None:
             # Two lines of the pane go to the caption and the scale legend.
             self.arrangement = arrange(self._blocks, self._view, area.width,
@@ -98,7 +99,8 @@ class ValuesView(Widget):
         assert self._step is not None and self.arrangement is not None
         step = self._step
         shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
-        head: list = [(f"{step.symbol} ({shape})", "bold")]
+        head: list = [(f"STALE ({self.stale}) ", "bold reverse $warning")] if self.stale else []
+        head.append((f"{step.symbol} ({shape})", "bold"))
         if step.manual.numel() == 1 and step.tag != "mask":
             head.append(f" = {_full(step.manual)} (hand-written), {_full(step.autograd)} "
                         "(autograd)")
