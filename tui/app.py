@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from importlib import resources
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.screen import Screen
 
 from backprop.config import RunConfig
+from tui.commands import StepCommands
 from tui.screens.steps import StepScreen
 
 
@@ -18,6 +18,7 @@ class GradTUI(App[None]):
     # Read as package data, so an installed wheel finds it as a checkout does.
     CSS = resources.files("tui").joinpath("gradtui.tcss").read_text("utf-8")
     TITLE = "gradtui"
+    COMMANDS = App.COMMANDS | {StepCommands}
 
     def __init__(self, config: RunConfig | None = None, out: str = "build",
                  signals: bool = False) -> None:
@@ -64,13 +65,3 @@ class GradTUI(App[None]):
             screen = self.screen_stack[0]
             return not (isinstance(screen, StepScreen) and screen.too_small)
         return True
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The built-in commands, and a jump to each layer of the run."""
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, StepScreen):
-            return
-        for layer in range(1, screen.config.layers + 1):
-            for phase, symbol in (("forward", f"z_{layer}"), ("backward", f"delta_{layer}")):
-                yield SystemCommand(f"Layer {layer}: {phase} ({symbol})", f"Go to {symbol}",
-                                    lambda k=layer, p=phase: screen.go_to_layer(k, p))

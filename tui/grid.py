@@ -127,26 +127,43 @@ class Arrangement:
     lines: list[Content]
     one_at_a_time: bool
     numbers: bool
+    # (line of a matrix's column numbers, last line of its grid): the numbers stay in view
+    # while the grid below them is scrolled.
+    headers: tuple[tuple[int, int], ...] = ()
 
 
 def arrange(blocks: list[Block], view: int, width: int, height: int) -> Arrangement:
     """Fit the grids in width x height: all three if they fit, else blocks[view] alone."""
     width, height = max(width, 8), max(height, 1)
     side_wrap = max(8, (width - 2 * GAP) // len(blocks))
+    matrix = len(blocks[0].rows) > 1
     for numbers in (True, False):
         sizes = [block_size(b, numbers, width) for b in blocks]
         if max(w for w, _ in sizes) <= width and sum(h for _, h in sizes) + 2 <= height:
-            return Arrangement(_stack([render_block(b, numbers, width) for b in blocks]),
-                               False, numbers)
+            rendered = [render_block(b, numbers, width) for b in blocks]
+            return Arrangement(_stack(rendered), False, numbers, _stacked_headers(rendered)
+                               if matrix else ())
         sizes = [block_size(b, numbers, side_wrap) for b in blocks]
         if (sum(w for w, _ in sizes) + GAP * (len(blocks) - 1) <= width
                 and max(h for _, h in sizes) <= height):
             rendered = [render_block(b, numbers, side_wrap) for b in blocks]
-            return Arrangement(_side_by_side(rendered, [w for w, _ in sizes]), False, numbers)
+            lines = _side_by_side(rendered, [w for w, _ in sizes])
+            return Arrangement(lines, False, numbers, ((1, len(lines) - 1),) if matrix else ())
         if numbers and block_size(blocks[view], True, width)[0] <= width:
-            return Arrangement(render_block(blocks[view], True, width, title=False), True, True)
+            lines = render_block(blocks[view], True, width, title=False)
+            return Arrangement(lines, True, True, ((0, len(lines) - 1),) if matrix else ())
     # One grid at a time: the caption above names it, so the grid has no title of its own.
-    return Arrangement(render_block(blocks[view], False, width, title=False), True, False)
+    lines = render_block(blocks[view], False, width, title=False)
+    return Arrangement(lines, True, False, ((0, len(lines) - 1),) if matrix else ())
+
+
+def _stacked_headers(rendered: list[list[Content]]) -> tuple[tuple[int, int], ...]:
+    """The header spans of grids stacked by _stack: title, column numbers, rows; a blank."""
+    spans, top = [], 0
+    for block in rendered:
+        spans.append((top + 1, top + len(block) - 1))
+        top += len(block) + 1
+    return tuple(spans)
 
 
 def _stack(rendered: list[list[Content]]) -> list[Content]:

@@ -11,7 +11,7 @@ from tui_pilot import settle, text_of
 
 from backprop.config import MAX_SEED, RunConfig
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, RUN_JSON
-from report.cli import main as gradreport
+from cli.gradreport import main as gradreport
 from tui.app import GradTUI
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.screens.steps import StepScreen
 from tui.widgets.values import ValuesView
+
+if TYPE_CHECKING:
+    from backprop.run import Run
 
 
 async def settle(pilot: Pilot, timeout: float = 60.0) -> StepScreen:
@@ -72,3 +76,22 @@ def status_step(screen: StepScreen) -> str:
     """The `step i/N` part of the status line ('' when it is not shown)."""
     parts = text_of(screen, "#status").split(" │ ")
     return next((part for part in parts if part.startswith("step ")), "")
+
+
+def planted(run: Run, layers: tuple[int, ...] = (1, 2, 3)) -> Run:
+    """`run` as a hand-written pass that forgot the ReLU mask in delta_k for `layers` would
+    give: from those deltas down, the hand-written values differ from autograd's."""
+    import dataclasses
+
+    import torch
+
+    from backprop.compare import compare
+
+    steps = []
+    for step in run.steps:
+        if step.phase == "backward" and step.layer in layers and step.tag != "grad_h":
+            wrong = step.manual + torch.where(step.manual == 0, 1.0, 0.5 * step.manual)
+            step = dataclasses.replace(step, manual=wrong,
+                                       agreement=compare(step.symbol, wrong, step.autograd))
+        steps.append(step)
+    return dataclasses.replace(run, steps=tuple(steps))

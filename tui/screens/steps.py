@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from backprop.config import RunConfig
+from tui.screens.keys import STEP_BINDINGS
 from tui.screens.navigation import Navigation
 from tui.screens.run_controls import RunControls
 from tui.widgets.banner import Banner
@@ -35,39 +36,11 @@ WIDE = 100                       # the step list stands beside the step from her
 FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
 
 
-def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool = True) -> Binding:
-    return Binding(keys, action, text, show=show, tooltip=help_text, id=f"gradtui.{name}")
-
-
 class StepScreen(Navigation, RunControls, Screen[None]):
     """One step at a time: the step list, the values, the code line, the status."""
 
-    # The footer shows the keys in this order and cuts what does not fit on the right:
-    # stepping, help and quit come first so that they are there at every width.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _b("n,right,down,space", "step(1)", "Next", "next", "next step"),
-        _b("p,left,up", "step(-1)", "Prev", "previous", "previous step"),
-        _b("f1,question_mark", "help", "Help", "help", "this help"),
-        _b("q", "app.quit", "Quit", "quit", "quit"),
-        _b("home", "go(0)", "First", "first", "first step", show=False),
-        _b("end", "go(-1)", "Last", "last", "last step", show=False),
-        _b("f", "phase('forward')", "Forward", "forward", "start of the forward pass",
-           show=False),
-        _b("b", "phase('backward')", "Backward", "backward", "start of the backward pass",
-           show=False),
-        _b("g", "jump_layer", "Layer", "layer", "go to a layer (also in the command palette)"),
-        _b("v", "cycle_view", "View", "view",
-           "cycle the grid shown: hand-written, autograd, difference (when not all fit)"),
-        _b("l", "toggle_log", "Log", "log", "toggle a log scale of |value| for the colours"),
-        _b("r", "resample", "New x", "resample", "resample x (the next draw; same parameters)",
-           show=False),
-        _b("s", "new_seed", "Seed", "seed", "new seed (asks for it)"),
-        _b("i", "cycle_init", "Init", "init", "cycle the init: randn, kaiming, xavier",
-           show=False),
-        _b("t", "toggle_dtype", "Dtype", "dtype", "toggle float32 / float64", show=False),
-        _b("e", "export", "Export", "export",
-           "export torch_autograd.dat, my_autograd.dat and run.json"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(STEP_BINDINGS)
+    AUTO_FOCUS = ""   # nothing: the arrow keys step until tab gives a pane the focus
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
 
     # State as vars: reactives whose watchers update the widgets that show them, without
@@ -114,9 +87,9 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             with Vertical(id="detail"):
                 yield StepStrip(id="strip")
                 yield StepInfo(id="info")
-                with ScrollableContainer(id="values-pane", can_focus=False):
+                with ScrollableContainer(id="values-pane"):
                     yield ValuesView(id="values")
-                with ScrollableContainer(id="code-pane", can_focus=False):
+                with ScrollableContainer(id="code-pane"):
                     yield CodeView(id="code")
         yield StatusLine(id="status")
         yield Footer()
@@ -241,8 +214,10 @@ class StepScreen(Navigation, RunControls, Screen[None]):
         # Below WIDE the footer drops its padding, so that every key it shows still fits.
         self.query_one(Footer).compact = width < WIDE
         self.query_one(ValuesView).refresh(layout=True)   # the grids are fitted to the pane
-        # The list was hidden while narrow: once it is laid out again, show the current row.
+        # The list was hidden while narrow: once it is laid out again, show the current row,
+        # and the code line in its pane of a new height.
         self.call_after_refresh(self.query_one(StepList).keep_in_view)
+        self.call_after_refresh(self.query_one(CodeView).keep_in_view)
         self.query_one("#too-small", Static).update(
             f"The terminal is {width}×{height}; gradtui needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
@@ -269,6 +244,16 @@ class StepScreen(Navigation, RunControls, Screen[None]):
                     for active in self.active_bindings.values()
                     if (active.binding.id or "").startswith("gradtui.")]
         self.app.push_screen(HelpScreen(bindings))
+
+    def action_scroll_values(self, pages: int) -> None:
+        """Scroll the values pane by `pages` pages."""
+        pane = self.query_one("#values-pane", ScrollableContainer)
+        pane.scroll_to(y=pane.scroll_y + pages * pane.scrollable_content_region.height,
+                       animate=False)
+
+    def action_unfocus(self) -> None:
+        """Give the focus back to the steps: the arrow keys step again."""
+        self.set_focus(None)
 
     @on(StepList.Chosen)
     def _chosen(self, message: StepList.Chosen) -> None:

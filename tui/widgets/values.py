@@ -128,12 +128,30 @@ class ValuesView(Widget):
         """One row per line."""
         return len(self._lines())
 
+    def on_mount(self) -> None:
+        """Redraw when the pane scrolls: the top row may have to show the column numbers."""
+        if isinstance(self.parent, Widget):
+            self.watch(self.parent, "scroll_y", lambda: self.refresh(), init=False)
+
+    def sticky(self, y: int) -> int:
+        """The line to draw at row `y`: the column numbers of the grid scrolled under the top
+        of the pane, else `y` itself."""
+        parent = self.parent
+        top = round(parent.scroll_y) if isinstance(parent, Widget) else 0
+        if y != top or top == 0 or self.arrangement is None:
+            return y
+        for header, last in self.arrangement.headers:
+            if header + 1 < y <= last + 1:   # the caption is line 0: one line down
+                return header + 1
+        return y
+
     def render_line(self, y: int) -> Strip:
         """Row `y` alone: a 64x64 grid in a short pane draws only the rows in view."""
         lines, width = self._lines(), self.size.width
         if not 0 <= y < len(lines):
             return Strip.blank(width, self.visual_style.rich_style)
-        return Visual.to_strips(self, lines[y], width, 1, self.visual_style, pad=True)[0]
+        line = lines[self.sticky(y)]
+        return Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
 
     def text(self) -> str:
         """Everything the widget shows, as plain text (one line per row)."""
