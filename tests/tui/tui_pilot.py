@@ -87,11 +87,15 @@ def planted(run: Run, layers: tuple[int, ...] = (1, 2, 3)) -> Run:
 
     from backprop.compare import compare
 
-    steps = []
+    steps, wrong_gradients = [], {}
     for step in run.steps:
         if step.phase == "backward" and step.layer in layers and step.tag != "grad_h":
             wrong = step.manual + torch.where(step.manual == 0, 1.0, 0.5 * step.manual)
             step = dataclasses.replace(step, manual=wrong,
                                        agreement=compare(step.symbol, wrong, step.autograd))
+            if step.tag in ("grad_W", "grad_b"):
+                wrong_gradients[f"{step.tag[-1]}{step.layer}"] = (wrong, step.autograd)
         steps.append(step)
-    return dataclasses.replace(run, steps=tuple(steps))
+    comparison = tuple(compare(a.name, *wrong_gradients[a.name]) if a.name in wrong_gradients
+                       else a for a in run.comparison)
+    return dataclasses.replace(run, steps=tuple(steps), comparison=comparison)

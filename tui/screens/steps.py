@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
 WIDE = 100                       # the step list stands beside the step from here on, and
                                  # above it (as a one-line strip) below
+SIDE_BY_SIDE = 150               # from here on the two passes' grids stand side by side
 FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
 
 
@@ -67,6 +68,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
                      source: tuple[str, int]) -> None:
             super().__init__()
             self.run, self.nodes, self.source = run, nodes, source
+
+    class Checked(Message):
+        """The worker added the finite differences to a run already shown."""
+
+        def __init__(self, run: Run) -> None:
+            super().__init__()
+            self.run = run
 
     def __init__(self, config: RunConfig, out: str = "build") -> None:
         super().__init__()
@@ -120,16 +128,21 @@ class StepScreen(Navigation, RunControls, Screen[None]):
 
     @work(thread=True, exclusive=True, group="compute")
     def compute(self, config: RunConfig) -> None:
-        """Import torch if needed and compute the run for `config` (and its graph nodes)."""
+        """Import torch if needed and compute the run for `config`: the two passes first,
+        shown at once, then the finite differences (most of the time) in the background."""
         worker = get_current_worker()
         self.post_message(self.Stage(config, "importing torch"))
-        from backprop.run import compute_run
+        from backprop.run import compute_run, with_finite_differences
         from backprop.steps import manual_source
 
-        run = compute_run(config, stage=lambda name: self.post_message(self.Stage(config, name)))
-        nodes = _graph_nodes(run)
+        run = compute_run(config, fd=False,
+                          stage=lambda name: self.post_message(self.Stage(config, name)))
+        if worker.is_cancelled:
+            return
+        self.post_message(self.Computed(run, _graph_nodes(run), manual_source()))
+        checked = with_finite_differences(run)
         if not worker.is_cancelled:
-            self.post_message(self.Computed(run, nodes, manual_source()))
+            self.post_message(self.Checked(checked))
 
     @on(Stage)
     def _stage(self, message: Stage) -> None:
@@ -145,6 +158,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             code.set_source(*message.source)
         self.nodes = message.nodes
         self.run = message.run
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        shown = self.run
+        if shown is not None and message.run.config == shown.config == self.config:
+            self.set_reactive(StepScreen.run, message.run)   # the same steps: no redraw
+            self._show_info()
 
     def watch_config(self) -> None:
         """A new config was asked for: compute its run."""
@@ -186,16 +206,25 @@ class StepScreen(Navigation, RunControls, Screen[None]):
         step = self.run.steps[self.cursor]
         self.query_one(StepList).highlight(self.cursor)
         self.query_one(StepStrip).highlight(self.cursor)
-        nodes = self.nodes.get(step.index, ())
-        self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
+        self._show_info()
         self.query_one(CodeView).show_line(step.line)
         self._show_values()
         self._show_status()
 
-    def _show_values(self) -> None:
+    def _show_info(self) -> None:
         if self.run is not None:
             step = self.run.steps[self.cursor]
-            self.query_one(ValuesView).show(step, self.view, self.log_scale)
+            self.query_one(StepInfo).show(step, len(self.run.steps),
+                                          self.nodes.get(step.index, ()), self.run.fd,
+                                          self.run.config.layers)
+
+    def _show_values(self) -> None:
+        if self.run is not None:
+            from backprop.inputs import step_inputs
+
+            step = self.run.steps[self.cursor]
+            self.query_one(ValuesView).show(step, self.view, self.log_scale,
+                                            step_inputs(self.run, step))
 
     def _show_status(self) -> None:
         self.query_one(StatusLine).show(self.run, self.cursor, self.config, self.stage_text)
@@ -213,7 +242,9 @@ class StepScreen(Navigation, RunControls, Screen[None]):
         self.too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         # Below WIDE the footer drops its padding, so that every key it shows still fits.
         self.query_one(Footer).compact = width < WIDE
-        self.query_one(ValuesView).refresh(layout=True)   # the grids are fitted to the pane
+        values = self.query_one(ValuesView)
+        values.pair = width >= SIDE_BY_SIDE
+        values.refresh(layout=True)   # the grids are fitted to the pane
         # The list was hidden while narrow: once it is laid out again, show the current row,
         # and the code line in its pane of a new height.
         self.call_after_refresh(self.query_one(StepList).keep_in_view)

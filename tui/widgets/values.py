@@ -11,10 +11,12 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from tui.grid import VIEWS, Arrangement, Block, arrange, blocks_for
+from tui.inputs import input_lines
 
 if TYPE_CHECKING:
     import torch
 
+    from backprop.inputs import Inputs
     from backprop.steps import Step
 
 
@@ -46,9 +48,13 @@ class ValuesView(Widget):
         self._grid_size = (0, 0)
         self._cached: list[Content] = []
         self.stale = ""   # what is being computed while these values are of the old run
+        self.pair = False   # the two passes side by side (a wide terminal)
+        self._inputs: Inputs = ()
 
-    def show(self, step: Step | None, view: int, log: bool) -> None:
-        """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
+    def show(self, step: Step | None, view: int, log: bool, inputs: Inputs = ()) -> None:
+        """Draw `step` with grid `view` (an index into VIEWS) when only one fits, and the
+        `inputs` it is computed from below."""
+        self._inputs = inputs
         if step is not self._step or log != self._log:
             self._blocks = [] if step is None else blocks_for(
                 as_rows(step.manual), as_rows(step.autograd), step.tag == "mask", log)
@@ -83,15 +89,18 @@ class ValuesView(Widget):
             self.arrangement = None
             return []
         area = self._area()
-        key = (self._step.index, id(self._step), self._view, self._log, area, self.stale)
+        key = (self._step.index, id(self._step), self._view, self._log, area, self.stale,
+               self.pair)
         if key != self._key or self.arrangement is None:
             # Two lines of the pane go to the caption and the scale legend.
             self.arrangement = arrange(self._blocks, self._view, area.width,
-                                       max(area.height - 2, 1))
+                                       max(area.height - 2, 1), self.pair)
             # Caption and legend are cut to the pane: only a grid wider than it scrolls.
             caption, legend = (line.truncate(area.width, ellipsis=True)
                                for line in (self._caption(), self._legend()))
             self._cached = [caption, *self.arrangement.lines, legend]
+            if self._inputs:
+                self._cached += input_lines(self._step, self._inputs, self._log, area.width)
             self._key = key
         return self._cached
 
