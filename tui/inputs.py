@@ -15,6 +15,8 @@ from textual.content import Content
 from tui.cells import Scale, compact
 from tui.grid import NUMBER_CELL, Block, block_size, render_block
 
+MAX_DRAWN = 32 * 32   # entries of the largest input drawn as a grid
+
 if TYPE_CHECKING:
     import torch
 
@@ -62,6 +64,12 @@ def input_lines(step: Step, inputs: Inputs, log: bool, width: int) -> list[Conte
         if table is not None:
             return [*lines, *table]
     for name, tensor in inputs:
+        if tensor.numel() > MAX_DRAWN:   # a 64x64 W_k would cost more than the step itself
+            shape = "×".join(str(n) for n in tensor.shape)
+            lines += [Content(""), Content.assemble((name, "bold"), (
+                f" ({shape}): too large to draw beside every step; it is in run.json (e)",
+                "dim"))]
+            continue
         rows = _rows(tensor)
         scale = Scale.of(rows, log) if tensor.dtype.is_floating_point else None
         block = Block(name, rows, scale)

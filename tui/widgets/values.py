@@ -50,6 +50,7 @@ class ValuesView(Widget):
         self.stale = ""   # what is being computed while these values are of the old run
         self.pair = False   # the two passes side by side (a wide terminal)
         self._inputs: Inputs = ()
+        self._tallest: tuple[Size, int] = (Size(0, 0), 0)   # the pane, and the most lines
 
     def show(self, step: Step | None, view: int, log: bool, inputs: Inputs = ()) -> None:
         """Draw `step` with grid `view` (an index into VIEWS) when only one fits, and the
@@ -101,6 +102,12 @@ class ValuesView(Widget):
             self._cached = [caption, *self.arrangement.lines, legend]
             if self._inputs:
                 self._cached += input_lines(self._step, self._inputs, self._log, area.width)
+            # As with the width: a height that changed from step to step would cost a
+            # reflow of the screen on every key. It only grows, until the pane is resized.
+            if area != self._tallest[0]:
+                self._tallest = (area, 0)
+            self._tallest = (area, max(self._tallest[1], len(self._cached)))
+            self._cached += [Content("")] * (self._tallest[1] - len(self._cached))
             self._key = key
         return self._cached
 
