@@ -137,6 +137,18 @@ def sha256(data: str | bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def config_written(folder: str | Path) -> dict | None:
+    """The config recorded in `folder`/run.json, or None when there is none to read."""
+    import json
+
+    try:
+        record = json.loads((Path(folder) / RUN_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    config = record.get("config") if isinstance(record, dict) else None
+    return config if isinstance(config, dict) else None
+
+
 def write_run_files(run: Run, folder: str | Path) -> dict[str, Path]:
     """Write torch_autograd.dat, my_autograd.dat and run.json of `run` into `folder`."""
     from backprop.datfile import format_dat
