@@ -37,3 +37,24 @@ async def test_the_passes_side_by_side_from_150_columns(width: int, paired: bool
             assert set(lines[16 + i].split()[1:]) == {"0"}   # bit for bit: differences 0
         await pilot.press("v")
         assert values.shown == ("hand-written", "autograd", "difference")   # nothing to cycle
+
+
+def _legend(screen) -> str:
+    return next(line for line in values_text(screen).splitlines()
+                if line.startswith(("blue < 0", "colour only")))
+
+
+async def test_the_legend_names_the_scale_of_the_grid_it_colours() -> None:
+    app = GradTUI(RunConfig())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("end", "p")   # dL/dW_1, one grid at a time here
+        top = max(abs(v) for v in screen.run.steps[screen.cursor].manual.reshape(-1).tolist())
+        assert f"linear: strong = |v| {compact(top)}" in _legend(screen)
+        await pilot.press("v", "v")     # the difference: bit for bit, all 0
+        assert "difference: every value is 0" in _legend(screen)
+        assert "strong" not in _legend(screen)
+        await pilot.resize_terminal(170, 40)   # all three: both scales named
+        await pilot.pause()
+        legend = _legend(screen)
+        assert f"strong = |v| {compact(top)} · difference: every value is 0" in legend

@@ -129,11 +129,18 @@ class ValuesView(Widget):
         assert self.arrangement is not None
         if self._step is not None and self._step.tag == "mask":
             return Content.styled("mask: on = unit active (z > 0), off = 0", "dim")
-        scale = self._blocks[0].scale
-        assert scale is not None
+        # The difference has a scale of its own: say which grid each scale colours.
+        alone = self.arrangement.one_at_a_time
+        scale = self._blocks[self._view if alone else 0].scale
+        difference = self._blocks[2].scale
+        assert scale is not None and difference is not None
         cells = "" if self.arrangement.numbers else "colour only (too wide for numbers) · "
         nonfinite = " · magenta = inf/nan" if scale.nonfinite else ""
-        return Content.styled(f"{cells}blue < 0 < red{nonfinite} · {scale.describe()} · l: "
+        if alone:
+            scales = ("difference: " if self._view == 2 else "") + scale.describe()
+        else:
+            scales = f"{scale.describe()} · difference: {difference.describe()}"
+        return Content.styled(f"{cells}blue < 0 < red{nonfinite} · {scales} · l: "
                               f"{'linear' if self._log else 'log'} scale", "dim")
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
