@@ -33,10 +33,11 @@ report: $(STAMP)
 	$(BIN)/gradreport build --pdf --out build
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2   # both cores: the suite is mostly torch and layout, CPU-bound
 
 lint: $(STAMP)
-	$(BIN)/ruff check backprop report tui tests benchmarks
+	$(BIN)/ruff check backprop cli report tui tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

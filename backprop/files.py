@@ -9,12 +9,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from backprop.errors import UserError
-
-if TYPE_CHECKING:  # the run module imports torch; this one must not
-    from backprop.run import Run
 
 AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
@@ -147,20 +143,3 @@ def config_written(folder: str | Path) -> dict | None:
         return None
     config = record.get("config") if isinstance(record, dict) else None
     return config if isinstance(config, dict) else None
-
-
-def write_run_files(run: Run, folder: str | Path) -> dict[str, Path]:
-    """Write torch_autograd.dat, my_autograd.dat and run.json of `run` into `folder`."""
-    from backprop.datfile import format_dat
-    from backprop.record import dumps, run_record
-
-    folder = prepare_folder(folder)
-    texts = {
-        AUTOGRAD_DAT: format_dat("autograd", run.config, run.autograd.gradients()),
-        MANUAL_DAT: format_dat("hand-written", run.config, run.manual.gradients()),
-    }
-    texts[RUN_JSON] = dumps(run_record(run, {name: sha256(t) for name, t in texts.items()}))
-    with staging(folder, texts) as stage:  # the three together: never a .dat of another run
-        for name, text in texts.items():
-            atomic_write(stage / name, text)
-    return {name: folder / name for name in texts}

@@ -1,4 +1,5 @@
-"""run.json: enough of a run for anyone to recompute its gradients with another tool."""
+"""run.json: enough of a run for anyone to recompute its gradients with another tool;
+and the run's three files, written together."""
 
 from __future__ import annotations
 
@@ -6,9 +7,20 @@ import json
 import math
 import platform
 from importlib import metadata
+from pathlib import Path
 
 import torch
 
+from backprop.datfile import format_dat
+from backprop.files import (
+    AUTOGRAD_DAT,
+    MANUAL_DAT,
+    RUN_JSON,
+    atomic_write,
+    prepare_folder,
+    sha256,
+    staging,
+)
 from backprop.run import Run
 
 
@@ -98,3 +110,17 @@ def _finite_or_str(value):
     if isinstance(value, list):
         return [_finite_or_str(v) for v in value]
     return _number(value)
+
+
+def write_run_files(run: Run, folder: str | Path) -> dict[str, Path]:
+    """Write torch_autograd.dat, my_autograd.dat and run.json of `run` into `folder`."""
+    folder = prepare_folder(folder)
+    texts = {
+        AUTOGRAD_DAT: format_dat("autograd", run.config, run.autograd.gradients()),
+        MANUAL_DAT: format_dat("hand-written", run.config, run.manual.gradients()),
+    }
+    texts[RUN_JSON] = dumps(run_record(run, {name: sha256(t) for name, t in texts.items()}))
+    with staging(folder, texts) as stage:  # the three together: never a .dat of another run
+        for name, text in texts.items():
+            atomic_write(stage / name, text)
+    return {name: folder / name for name in texts}

@@ -36,19 +36,21 @@ t = time.perf_counter()
 import torch
 from backprop.config import RunConfig
 from backprop.run import compute_run
-from backprop.files import write_run_files
+from backprop.record import write_run_files
 t = mark("import torch and backprop", t)
 import jinja2, pygments, ziamath, weasyprint
 t = mark("import renderer (jinja2, pygments, ziamath, weasyprint)", t)
 run = compute_run(RunConfig())
 write_run_files(run, out)
 t = mark("compute: run, finite differences, .dat and run.json", t)
-from backprop.graph import graph_of_run, write_graph_files
-graph = graph_of_run(run)
+from backprop.graph import draw, write_graph_files
+graph = draw(run.records, layers=run.config.layers)
 write_graph_files(graph, out)
 t = mark("graph: torchviz records, two SVGs by dot, files", t)
-from report.build import compute_report, prepare
-report = compute_report(run, out, lambda name: None, graph)
+from backprop.notes import assignment_notes
+from report.collect import collect
+from report.output import prepare
+report = collect(run, graph, assignment_notes(run), out)
 t = mark("report data: companion runs, formatting", t)
 prepare(run.config, pdf=True)
 t = mark("templates: equations typeset, templates compiled, WeasyPrint warmed", t)

@@ -17,7 +17,6 @@ from backprop.files import (
     RUN_JSON,
     output_folder,
     staging,
-    write_run_files,
 )
 from backprop.verdict import verdict
 from cli.console import Stages, console, styled
@@ -68,11 +67,12 @@ def _build(config: RunConfig, out: Path, args: argparse.Namespace) -> tuple[Run,
     try:
         from backprop.graph import draw
         from backprop.notes import assignment_notes
+        from backprop.record import write_run_files
         from backprop.run import compute_run
 
         result = compute_run(config, stage=stages)
         stages("graph")
-        graph = draw(result.records)  # before any file is written: it may fail
+        graph = draw(result.records, layers=config.layers)  # before any file: it may fail
         written = write_run_files(result, out)
         written.update(write_run_graph(graph, out))
         stages("companion runs")

@@ -30,24 +30,25 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.digits <= 17:
         raise UsageError(f"--digits must be between 1 and 17, not {args.digits}")
     from backprop.compare import compare as compare_tensors  # torch, once the options are good
-    from backprop.datfile import read_dat
+    from backprop.tensortext import read_gradients
 
     first, second, digits = args.first, args.second, args.digits
-    a, b = read_dat(first), read_dat(second)
-    if a.config != b.config:
+    a, b = read_gradients(first), read_gradients(second)
+    if a.config is not None and b.config is not None and a.config != b.config:
         fields = [f"{k}={va} vs {b.config.as_dict()[k]}"
                   for k, va in a.config.as_dict().items() if va != b.config.as_dict()[k]]
         raise UserError(f"{first} and {second} come from different runs "
                         f"({', '.join(fields)}), so their gradients cannot be compared")
-    table = Table(title=escape(f"{first} ({a.pass_name}) vs {second} ({b.pass_name})"),
+    _same_layout(first, a.tensors, second, b.tensors)
+    table = Table(title=escape(f"{first} ({a.kind}) vs {second} ({b.kind})"),
                   title_justify="left")
     for header in ("param", "shape", f"agree @{digits}", "differ", "inf/nan", "max abs err",
                    "max rel err", "bitwise"):
         # A number is never cut (1.000e-… hides whether it is 1e-06 or 1e-01): headers wrap
         table.add_column(header, justify="left" if header in ("param", "shape") else "right",
                          min_width=8 if header.startswith("max") else None)
-    results = [compare_tensors(name, a.gradients[name], b.gradients[name], digits)
-               for name in a.gradients]
+    results = [compare_tensors(name, x, y, digits)
+               for name, x, y in zip(a.tensors, a.tensors.values(), b.tensors.values())]
     for r in results:
         table.add_row(r.name, "x".join(map(str, r.shape)),
                       "yes" if r.agree else "[red]NO[/]", str(r.differ), str(r.nonfinite),
@@ -57,3 +58,14 @@ def run(args: argparse.Namespace) -> int:
     screen.print(table)
     screen.print(styled(agreement_sentence(results) + "."))
     return 0 if all(r.agree for r in results) else 1
+
+
+def _same_layout(first: str, a: dict, second: str, b: dict) -> None:
+    """As many tensors, of the same shapes, in both files; else one sentence."""
+    if len(a) != len(b):
+        raise UserError(f"{first} holds {len(a)} tensors and {second} {len(b)}, so they "
+                        "cannot be compared one by one")
+    for (name, x), y in zip(a.items(), b.values()):
+        if x.shape != y.shape:
+            raise UserError(f"{name} is {tuple(x.shape)} in {first} but {tuple(y.shape)} in "
+                            f"{second}, so they cannot be compared")

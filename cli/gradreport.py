@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import build, compare, graph
+from cli import build, check, compare, graph
 from cli.boundary import guarded
 from cli.options import OptionParser
 
-COMMANDS = {"build": build, "compare": compare, "graph": graph}
+COMMANDS = {"build": build, "compare": compare, "graph": graph, "check": check}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -77,7 +77,8 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     if args.script is None:
         from backprop.run import compute_run
 
-        done = compute_run(config, stage=lambda name: err.print(Text.assemble(DOT, name)))
+        done = compute_run(config, stage=lambda name: err.print(Text.assemble(DOT, name)),
+                           fd=False)  # the graph does not show finite differences
         err.print(Text.assemble(DOT, "graph"))
         result = draw(done.records)
         symbols = {(s.tag, s.layer): s.symbol for s in done.steps}

@@ -6,25 +6,18 @@ Nothing here computes: values come from `run`, its drawn graph and the notes' nu
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import backprop
-from backprop import autograd
-from backprop import problem as problem_module
-from backprop import steps as steps_module
-from backprop.compare import Agreement, significant
-from backprop.fd import ParamCheck
+from backprop.compare import significant
 from backprop.files import AUTOGRAD_DAT, MANUAL_DAT, sha256
-from backprop.graph import Graph
-from backprop.notes import AssignmentNotes
 from backprop.problem import layer_sizes
 from backprop.record import versions
-from backprop.run import Run
+from backprop.sources import sources
 from backprop.verdict import state, verdict
 from report.comparison import Compared
 from report.graphview import graph_view
@@ -44,10 +37,12 @@ from report.model import (
 )
 from report.notes import format_notes, scales
 
-# Listings name their file from the folder that holds the packages: `backprop/manual.py`,
-# the same in a checkout and in an installed wheel.
-PACKAGES = Path(backprop.__file__).resolve().parent.parent
-
+if TYPE_CHECKING:
+    from backprop.compare import Agreement
+    from backprop.fd import ParamCheck
+    from backprop.graph import Graph
+    from backprop.notes import AssignmentNotes
+    from backprop.run import Run
 
 def collect(run: Run, graph: Graph, notes: AssignmentNotes, folder: Path) -> Report:
     """The Report for `run`: `graph` is its drawn graph, `folder` has its files."""
@@ -102,18 +97,8 @@ def _blocks(text: str) -> list[str]:
 
 def listings() -> dict[str, Listing]:
     """The code shown in the report, each read from the function that ran."""
-    source, first = steps_module.manual_source()
-    marks = tuple(sorted(steps_module.marker_lines().values()))
-    found = {"manual_pass": Listing("manual_pass", "backprop/manual.py", source, first, marks)}
-    for key, module, function in (("make_problem", problem_module, problem_module.make_problem),
-                                  ("build_graph", autograd, autograd.build_graph),
-                                  ("reference_pass", autograd, autograd.reference_pass)):
-        lines, start = inspect.getsourcelines(function)
-        path = Path(inspect.getfile(module)).resolve()
-        relative = (path.relative_to(PACKAGES) if path.is_relative_to(PACKAGES)
-                    else Path(path.name))
-        found[key] = Listing(key, relative.as_posix(), "".join(lines), start)
-    return found
+    return {key: Listing(s.title, s.path, s.text, s.first_line, s.marks)
+            for key, s in sources().items()}
 
 
 def command(run: Run) -> str:

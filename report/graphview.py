@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from report.graphexcerpt import excerpt_dot
 from report.model import GraphNode, GraphView, omitted_layers, shown_layers
 
 if TYPE_CHECKING:  # imports torch
@@ -14,8 +13,8 @@ if TYPE_CHECKING:  # imports torch
 def graph_view(graph: Graph, n: int | None = None) -> GraphView:
     """The nodes, drawing and note of backprop.graph's `graph` of a network of n layers.
 
-    A network too deep to draw legibly on one page gets an excerpt of its drawing
-    (report.graphexcerpt); n=None draws the graph whole.
+    A network too deep to draw legibly on one page shows the excerpt backprop.graph
+    drew of it (graph.svg_excerpt); n=None shows the graph whole.
     """
     nodes = tuple(
         GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
@@ -25,13 +24,8 @@ def graph_view(graph: Graph, n: int | None = None) -> GraphView:
         for node in graph.nodes)
     backward = sum(node.kind in ("backward", "accumulate") for node in nodes)
     svg, excerpt = graph.svg, None
-    if svg is not None and n is not None:
-        drawn = [node.layer for node in nodes if node.kind != "saved"]
-        dot = excerpt_dot(graph.dot, drawn, n)
-        if dot is not None:
-            from backprop.graph.draw import render_svg
-
-            svg, excerpt = render_svg(dot) or svg, omitted_layers(n)
+    if n is not None and graph.svg_excerpt is not None:
+        svg, excerpt = graph.svg_excerpt, graph.excerpt
     return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt)
 
 

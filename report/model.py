@@ -10,28 +10,17 @@ import math
 import re
 from dataclasses import dataclass
 
+from backprop.layers import omitted_layers, shown_layers
 from report.comparison import Compared
+
+__all__ = ["omitted_layers", "shown_layers"]  # with the model's classes: the templates read them
 
 MAX_COLS = 10          # values per shown row; wider tensors are cut to an excerpt
 MAX_ROWS = 10          # rows per shown matrix
-MAX_LAYERS = 12        # layers shown one by one; deeper networks show the first and last few
-EDGE_LAYERS = 4        # ... this many at each end
 MAX_BATCH_ROWS = 4     # data points shown in the tables of x and y
 MAX_HEAT = 32          # heatmap cells per side
 MAX_DAT_LINES = 60     # lines of a .dat file shown as an excerpt
 _FIRST_SENTENCE = re.compile(r"(.+?\.)(?=\s+[A-Z#(]|$)", re.S)
-
-
-def omitted_layers(n: int) -> tuple[int, int] | None:
-    """The first and last layer left out by shown_layers(n), or None."""
-    return (EDGE_LAYERS + 1, n - EDGE_LAYERS) if n > MAX_LAYERS else None
-
-
-def shown_layers(n: int) -> list[int | None]:
-    """The layers shown one by one, 1..n, with None where a run of layers is left out."""
-    if n <= MAX_LAYERS:
-        return list(range(1, n + 1))
-    return [*range(1, EDGE_LAYERS + 1), None, *range(n - EDGE_LAYERS + 1, n + 1)]
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from backprop.compare import significant
-from backprop.notes import AssignmentNotes, LayerScale
 from report.model import Notes, Scale
+
+if TYPE_CHECKING:
+    from backprop.notes import AssignmentNotes, LayerScale
 
 
 def format_notes(notes: AssignmentNotes) -> Notes:

@@ -14,6 +14,8 @@ import torch
 from backprop.files import GRAPH_FILES
 from backprop.graph.annotate import Hints, annotate
 from backprop.graph.draw import MAX_DRAWN_BOXES, MISSING_DOT, render_svg, write_dot
+from backprop.graph.excerpt import excerpt_dot
+from backprop.graph.network import RunHints, run_values
 from backprop.graph.records import (
     Graph,
     GraphError,
@@ -22,7 +24,7 @@ from backprop.graph.records import (
     Unavailable,
     number_boxes,
 )
-from backprop.graph.network import RunHints, run_values
+from backprop.layers import omitted_layers
 from backprop.steps import Step
 
 if TYPE_CHECKING:  # backprop.run builds its graph with this module
@@ -56,8 +58,12 @@ def graph_of(output: torch.Tensor, params: Mapping[str, torch.Tensor], *, name: 
     return draw(graph) if render else graph
 
 
-def draw(graph: Graph) -> Graph:
-    """`graph` with its two views drawn as SVG by Graphviz, and a note on any not drawn."""
+def draw(graph: Graph, layers: int | None = None) -> Graph:
+    """`graph` with its two views drawn as SVG by Graphviz, and a note on any not drawn.
+
+    `layers`, a network's number of layers, also draws the excerpt of a deep network:
+    the loss, the first and last layers, a ⋮ box for the rest (backprop.graph.excerpt).
+    """
     main = sum(node.kind != "saved" for node in graph.nodes)
     svg = render_svg(graph.dot) if main <= MAX_DRAWN_BOXES else None
     svg_saved = None
@@ -76,7 +82,14 @@ def draw(graph: Graph) -> Graph:
     elif svg_saved is None:
         note = (f"The saved-tensor view has {len(graph.nodes):,} boxes, more than the "
                 f"{MAX_DRAWN_BOXES:,} drawn as SVG, so only graph-saved.dot was written")
-    return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note)
+    svg_excerpt, excerpt = None, None
+    if svg is not None and layers is not None:
+        drawn = [node.layer for node in graph.nodes if node.kind != "saved"]
+        dot = excerpt_dot(graph.dot, drawn, layers)
+        if dot is not None:
+            svg_excerpt, excerpt = render_svg(dot), omitted_layers(layers)
+    return dataclasses.replace(graph, svg=svg, svg_saved=svg_saved, note=note,
+                               svg_excerpt=svg_excerpt, excerpt=excerpt)
 
 
 def check_output(output: object, name: str) -> None:

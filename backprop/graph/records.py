@@ -63,6 +63,8 @@ class Graph:
     dot_saved: str | None = None    # the saved view's source; None when it cannot be drawn
     broken: str | None = None       # why backward() through it would fail: one sentence
     lost: str | None = None         # the first saved value torchviz could not read, and why
+    svg_excerpt: str | None = None  # a deep network's drawing on one legible page
+    excerpt: tuple[int, int] | None = None  # the layers the excerpt leaves out
 
 
 @dataclass

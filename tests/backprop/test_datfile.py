@@ -44,7 +44,7 @@ def test_round_trip_is_exact(dtype):
 
 
 def test_same_config_gives_byte_identical_files(tmp_path):
-    from backprop.files import write_run_files
+    from backprop.record import write_run_files
     from backprop.run import compute_run
 
     first = write_run_files(compute_run(RunConfig(K=3, d=4)), tmp_path / "a")

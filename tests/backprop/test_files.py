@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from backprop import files
+from backprop import record
 from backprop.config import RunConfig
-from backprop.files import OutputError, check_folder, staging, write_run_files
+from backprop.files import OutputError, check_folder, staging
+from backprop.record import write_run_files
 
 
 def contents(folder):
@@ -41,18 +42,18 @@ def test_a_run_is_written_whole_or_not_at_all(tmp_path, monkeypatch) -> None:
     write_run_files(old, tmp_path)
     before = contents(tmp_path)
     assert sorted(before) == ["my_autograd.dat", "run.json", "torch_autograd.dat"]
-    real = files.atomic_write
+    real = record.atomic_write
 
     def full_at_run_json(path, data):
         if path.name == "run.json":
             raise OutputError(f"cannot write {path}: no space left on device.")
         real(path, data)
 
-    monkeypatch.setattr(files, "atomic_write", full_at_run_json)
+    monkeypatch.setattr(record, "atomic_write", full_at_run_json)
     with pytest.raises(OutputError, match="no space left"):
         write_run_files(new, tmp_path)
     assert contents(tmp_path) == before   # not seed 5's .dat files beside seed 2's run.json
-    monkeypatch.setattr(files, "atomic_write", real)
+    monkeypatch.setattr(record, "atomic_write", real)
     write_run_files(new, tmp_path)
     assert contents(tmp_path) != before
 

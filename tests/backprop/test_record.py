@@ -6,7 +6,7 @@ import numpy as np
 
 from backprop.config import RunConfig
 from backprop.datfile import read_dat
-from backprop.files import write_run_files
+from backprop.record import write_run_files
 from backprop.run import compute_run
 
 

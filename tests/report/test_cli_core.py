@@ -3,17 +3,11 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support import gradreport, program, python
 
 from backprop.datfile import read_dat
-
-
-def gradreport(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "report.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "COLUMNS": "120"})
 
 
 def assert_one_sentence(result, *words):
@@ -74,9 +68,8 @@ def test_compare_never_cuts_a_number_at_80_columns(built, columns):
     import re
 
     out, _ = built
-    result = subprocess.run([sys.executable, "-m", "report.cli", "compare",
-                             out / "torch_autograd.dat", out / "my_autograd.dat"],
-                            capture_output=True, text=True, env={**os.environ, "COLUMNS": columns})
+    result = program("gradreport", "compare", out / "torch_autograd.dat",
+                     out / "my_autograd.dat", env={"COLUMNS": columns})
     rows = [line for line in result.stdout.splitlines() if re.match(r"│ [Wb]\d", line)]
     assert len(rows) == 22
     for line in rows:
@@ -87,16 +80,15 @@ def test_compare_never_cuts_a_number_at_80_columns(built, columns):
 def test_a_full_disk_for_stdout_is_one_sentence(built):
     out, _ = built
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "report.cli", "compare",
-                                 out / "torch_autograd.dat", out / "my_autograd.dat"],
-                                stdout=full, stderr=subprocess.PIPE, text=True)
+        result = program("gradreport", "compare", out / "torch_autograd.dat",
+                         out / "my_autograd.dat", stdout=full, stderr=subprocess.PIPE)
     assert result.returncode == 2
     assert result.stderr == "gradreport: cannot write the output: no space left on device.\n"
 
 
 def test_a_reader_that_stops_early_does_not_change_the_verdict(built):
     out, _ = built
-    compare = subprocess.Popen([sys.executable, "-m", "report.cli", "compare",
+    compare = subprocess.Popen([sys.executable, "-m", "cli.gradreport", "compare",
                                 out / "torch_autograd.dat", out / "my_autograd.dat"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "COLUMNS": "80"})
@@ -106,7 +98,7 @@ def test_a_reader_that_stops_early_does_not_change_the_verdict(built):
 
 
 def test_a_closed_stderr_ends_the_progress_not_the_build(tmp_path):
-    build = subprocess.Popen([sys.executable, "-m", "report.cli", "build", "-K", "1", "-d", "1",
+    build = subprocess.Popen([sys.executable, "-m", "cli.gradreport", "build", "-K", "1", "-d", "1",
                               "--out", str(tmp_path)], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
     build.stderr.readline()   # `2>&1 >/dev/null | head -1`
@@ -119,9 +111,8 @@ def test_an_ascii_terminal_gets_no_traceback(built, tmp_path):
     out, _ = built
     odd = tmp_path / "ünï.dat"
     odd.write_bytes((out / "my_autograd.dat").read_bytes())
-    result = subprocess.run([sys.executable, "-m", "report.cli", "compare",
-                             out / "torch_autograd.dat", odd], capture_output=True,
-                            env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "200"})
+    result = program("gradreport", "compare", out / "torch_autograd.dat", odd, text=False,
+                     env={"PYTHONIOENCODING": "ascii", "COLUMNS": "200"})
     assert result.returncode == 0 and result.stderr == b""
     assert b"\\xfcn\\xef.dat" in result.stdout
 
@@ -153,8 +144,9 @@ def test_compare_different_runs(built, tmp_path):
     (["compare", "missing1.dat", "missing2.dat"], ["missing1.dat: no such file"]),
     (["compare", "x.dat", "x.dat", "--digits", "0"], ["--digits must be between 1 and 17"]),
 ])
-def test_bad_options_are_one_sentence(args, words, tmp_path):
-    assert_one_sentence(gradreport(*args, cwd=tmp_path), *words)
+def test_bad_options_are_one_sentence(args, words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert_one_sentence(gradreport(*args), *words)
 
 
 def test_truncated_file_names_the_line(built, tmp_path):
@@ -198,9 +190,9 @@ def files_in(folder):
 
 
 def test_a_build_that_fails_leaves_the_folder_as_it_was(tmp_path, monkeypatch, capsys):
-    import report.graph_cmd
+    import cli.build
     from backprop.files import OutputError
-    from report.cli import main
+    from cli.gradreport import main
 
     out = tmp_path / "out"
     assert main(["build", "-K", "1", "-d", "1", "--out", str(out), "-q"]) == 0
@@ -210,7 +202,7 @@ def test_a_build_that_fails_leaves_the_folder_as_it_was(tmp_path, monkeypatch, c
     def disk_full(*_args, **_kwargs):   # after the .dat files and run.json are made
         raise OutputError("cannot write graph.svg: no space left on device.")
 
-    monkeypatch.setattr(report.graph_cmd, "write_run_graph", disk_full)
+    monkeypatch.setattr(cli.build, "write_run_graph", disk_full)
     assert main(["build", "--out", str(out), "-q"]) == 2
     assert "no space left" in capsys.readouterr().err
     assert files_in(out) == before   # not K=10's .dat files beside K=1's graph
@@ -231,7 +223,7 @@ def test_a_build_replaces_the_whole_set_of_an_older_one(tmp_path):
 
 def test_ctrl_c_in_the_report_exits_130_and_changes_nothing(tmp_path):
     out = tmp_path / "out"
-    build = subprocess.Popen([sys.executable, "-m", "report.cli", "build", "--pdf", "--out",
+    build = subprocess.Popen([sys.executable, "-m", "cli.gradreport", "build", "--pdf", "--out",
                               str(out)], stderr=subprocess.PIPE, text=True)
     for line in build.stderr:   # the run is done; the report has seconds of work left
         if "graph" in line:
@@ -252,10 +244,9 @@ def test_runs_are_deterministic(built, tmp_path):
 
 
 def test_bad_options_fail_without_importing_torch(tmp_path):
-    code = ("import sys; from report.cli import main; code = main(['build', '-K', '0']); "
+    code = ("import sys; from cli.gradreport import main; code = main(['build', '-K', '0']); "
             "print(code, 'torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    out = python("-c", code)
     assert out.stdout.split() == ["2", "False"]
 
 
@@ -285,7 +276,7 @@ def test_markup_in_paths_is_printed_as_is(built, tmp_path):
 def test_a_failed_build_leaves_no_empty_folder(tmp_path, monkeypatch, capsys):
     from backprop import run as run_module
     from backprop.errors import UserError
-    from report.cli import main
+    from cli.gradreport import main
 
     def refuse(*_, **__):
         raise UserError("the machine said no")

@@ -10,10 +10,9 @@ import re
 from itertools import pairwise
 
 import pytest
-from rich.text import Text
 
 from backprop.config import RunConfig
-from report.commands import verdict
+from backprop.verdict import verdict
 
 
 def text_of(page: str) -> str:
@@ -116,7 +115,7 @@ def test_the_verdict_is_the_command_lines(build, default_built) -> None:
 
     for config, built in ((RunConfig(), default_built), (RunConfig(K=20, seed=0),
                                                          build(RunConfig(K=20, seed=0)))):
-        assert built.report.verdict == Text.from_markup(verdict(compute_run(config))).plain
+        assert built.report.verdict == verdict(compute_run(config)).text
 
 
 def test_nothing_judged_is_not_agreement(default_built) -> None:

@@ -88,7 +88,7 @@ class RunControls:
     @work(thread=True, group="export")
     def export(self, run: Run) -> None:
         """Write the run's files with the very function `gradreport build` uses."""
-        from backprop.files import write_run_files
+        from backprop.record import write_run_files
 
         try:
             written = write_run_files(run, self.out)

@@ -2,7 +2,7 @@
 a ⋮ box standing for the layers between.
 
 Scaled to one page, the whole graph of K=40 has labels of 2.5 pt. The excerpt keeps the
-layers the node table lists one by one (report.model.shown_layers), so the figure and
+layers the node table lists one by one (backprop.layers.shown_layers), so the figure and
 the table show the same boxes; graph.svg beside the report still has every box. It is
 cut from backprop.graph's DOT as written, statement by statement, and drawn by the same
 Graphviz call.
@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from report.model import omitted_layers, shown_layers
+from backprop.layers import omitted_layers, shown_layers
 
 _NODE = re.compile(r"^\tn(\d+) \[")
 _EDGE = re.compile(r"^\t(n\d+|layer\d+) -> (n\d+|layer\d+)(.*)$")

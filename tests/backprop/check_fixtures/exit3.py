@@ -1,0 +1,5 @@
+import os
+
+
+def backward(W, b, x, y):
+    os._exit(3)

@@ -1,0 +1,2 @@
+def backward(W, b, x, y):
+    return W, b, x, y
