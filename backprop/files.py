@@ -38,11 +38,25 @@ def prepare_folder(folder: str | Path) -> Path:
 def check_folder(folder: str | Path) -> None:
     """Raise OutputError if `folder` could not be made or written; create nothing."""
     path = Path(folder).absolute()
-    existing = next(p for p in (path, *path.parents) if p.exists())
-    if not existing.is_dir():
-        raise OutputError(f"cannot write to {folder}: {existing} is a file, not a folder.")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to {folder}: permission denied.")
+    shown = _shown(str(folder))
+    try:
+        existing = next(p for p in (path, *path.parents) if p.exists() or p.is_symlink())
+        where = "it is" if existing == path else f"{_shown(str(existing))} is"
+        if existing.is_symlink() and not existing.exists():
+            raise OutputError(f"cannot write to {shown}: {where} a symbolic link to nothing.")
+        if not existing.is_dir():
+            raise OutputError(f"cannot write to {shown}: {where} a file, not a folder.")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise OutputError(f"cannot write to {shown}: permission denied.")
+        os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".probe-"))   # root passes access()
+    except OSError as err:   # too long a path, a read-only disk, a loop of links, ...
+        reason = (err.strerror or str(err)).lower()
+        raise OutputError(f"cannot write to {shown}: {reason}.") from None
+
+
+def _shown(name: str, room: int = 60) -> str:
+    """A path short enough for a one-line sentence: its start and end around an ellipsis."""
+    return name if len(name) <= room else f"{name[:room // 2 - 1]}…{name[-(room // 2):]}"
 
 
 @contextmanager
@@ -108,3 +122,15 @@ def sha256(data: str | bytes) -> str:
     """Hex sha256 of text (as UTF-8) or bytes."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()
+
+
+def config_written(folder: str | Path) -> dict | None:
+    """The config recorded in `folder`/run.json, or None when there is none to read."""
+    import json
+
+    try:
+        record = json.loads((Path(folder) / RUN_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    config = record.get("config") if isinstance(record, dict) else None
+    return config if isinstance(config, dict) else None

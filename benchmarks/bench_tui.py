@@ -1,4 +1,8 @@
-"""gradtui speed: time to the first frame, and from a step key to the repainted screen.
+"""gradtui speed: time to the first frame, to the first step, and from a step key to repaint.
+
+First step: the time until `step 1/` is on the pane (the two passes done; the finite
+differences follow in the background), against `python -c "import torch, textual"`
+measured turn about in the same run. Goal: at most 1.3 times that.
 
 First frame: `gradtui` is started in a real terminal (tmux, 120x36) and the pane is polled
 until the footer is drawn; the time includes Python's start-up and Textual's import.
@@ -129,6 +133,53 @@ async def step_latencies(config: RunConfig,
         return latencies, cpus
 
 
+FIRST_STEP_RUNS = 3
+
+
+def first_step(args: list[str]) -> float:
+    """Wall seconds from starting `gradtui ARGS` in tmux to `step 1/` on its pane."""
+    socket = "gradtui-bench-step"
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    time.sleep(0.2)
+    start = time.perf_counter()
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "120", "-y", "36",
+                    sys.executable, "-c", "import sys; from cli.gradtui import main; "
+                    "sys.exit(main(sys.argv[1:]))", *args], check=True, cwd=ROOT)
+    try:
+        while True:
+            pane = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p"],
+                                  capture_output=True, text=True).stdout
+            if "step 1/" in pane:
+                return time.perf_counter() - start
+            if time.perf_counter() - start > 60:
+                raise RuntimeError("gradtui showed no step in 60 s:\n" + pane)
+            time.sleep(0.01)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+def import_time() -> float:
+    """Wall seconds of `python -c "import torch, textual"`, the floor of any first step."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import torch, textual"], check=True)
+    return time.perf_counter() - start
+
+
+def report_first_step() -> None:
+    """`step 1/` on screen against importing torch and textual, measured turn about."""
+    for args in ([], ["-K", "40", "-d", "64"]):
+        steps, imports = [], []
+        for _ in range(FIRST_STEP_RUNS):
+            imports.append(import_time())
+            steps.append(first_step(args))
+        step, floor = statistics.median(steps), statistics.median(imports)
+        verdict = "ok" if step <= 1.3 * floor else "SLOWER THAN GOAL"
+        name = " ".join(args) or "default run"
+        print(f"gradtui 'step 1/' on screen, {name:<12} median {step:5.2f} s = "
+              f"{step / floor:.2f} x import torch, textual ({floor:.2f} s) "
+              f"(goal 1.3 x: {verdict})")
+
+
 def report(name: str, values: list[float], goal: float) -> None:
     """One line: median, 90th percentile and worst, against the goal."""
     median = statistics.median(values)
@@ -148,6 +199,7 @@ def main() -> None:
                 walls, cpus = first_frame(which, Path(folder) / "note")
                 report(f"{name} first frame (tmux 120x36)", walls, 0.5)
                 report(f"{name} first frame, CPU time", cpus, 0.5)
+        report_first_step()
     else:
         print("gradtui first frame: skipped, tmux is not installed")
     for config, goal in ((RunConfig(), 0.030), (RunConfig(K=40, d=64), 0.060)):

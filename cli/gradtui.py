@@ -6,6 +6,8 @@ A bad option ends in one sentence on stderr and exit status 2, before any screen
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +17,8 @@ from backprop.errors import UserError
 from backprop.files import check_folder
 from cli.boundary import fail
 from cli.options import OptionParser, add_run_options, config_from_args, folder_name
+from tui.signals import Stopped, exit_status, leave, raise_on_signals, stopped_line
+from tui.terminal import drop_typed_ahead, keys_unechoed, terminal_problem
 
 # What the screen can show without breaking its layout; gradreport takes larger runs.
 MAX_WIDTH = 64
@@ -54,9 +58,9 @@ def _checked(args: argparse.Namespace) -> tuple[RunConfig, str]:
     return config, args.out
 
 
-def on_a_terminal() -> bool:
-    """True when keys come from, and the screen goes to, a terminal."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+def on_a_terminal() -> str | None:
+    """None when gradtui can draw here, else one sentence on what it needs."""
+    return terminal_problem()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,18 +70,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         config, out = _checked(args)
         if args.script is not None and not Path(args.script).is_file():
             raise UserError(f"{args.script} is not a file")
-        if not on_a_terminal():  # else Textual would wait for keys that never come
-            raise UserError("needs a terminal: its input and output cannot be a file or a "
-                            "pipe (gradreport build writes the same numbers to files)")
+        problem = on_a_terminal()
+        if problem:
+            raise UserError(problem)
         check_folder(out)  # before the screen: `e` would only fail later
     except UserError as err:
         return fail("gradtui", str(err))
+    raise_on_signals()
+    try:
+        with keys_unechoed():
+            status = _run(config, out, args.script, args.var)
+    except Stopped as stop:   # a signal before the app's loop took over
+        status = _stopped(stop.signum)
+    return leave(status)
+
+
+def _run(config: RunConfig, out: str, script: str | None, var: str) -> int:
     from tui.app import GradTUI  # Textual only now that the options are known to be good
 
-    app = GradTUI(config, out=out, script=args.script, var=args.var)
-    app.run()
+    app = GradTUI(config, out=out, signals=True, script=script, var=var)
+    drop_typed_ahead()
+    # A loop of our own: asyncio.run would, on the way out, wait for a run still being
+    # computed in a thread (seconds, with the screen already gone); `leave` does not.
+    app.run(loop=asyncio.new_event_loop())
+    if app.stopped_by is not None:
+        return _stopped(app.stopped_by)
     # Textual prints the traceback of an exception that ended the app and sets status 1.
     return app.return_code or 0
+
+
+def _stopped(signum: int) -> int:
+    with contextlib.suppress(OSError):   # the terminal went away (SIGHUP): the status says it
+        print(stopped_line(signum), file=sys.stderr)
+    return exit_status(signum)
 
 
 if __name__ == "__main__":

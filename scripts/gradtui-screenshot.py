@@ -1,4 +1,4 @@
-"""Make docs/gradtui.png: gradtui's own SVG screenshot at 120x36, turned into a PNG.
+"""Make docs/gradtui.png: gradtui's own SVG screenshot at 160x45, turned into a PNG.
 
 Chromium renders the SVG faithfully (cairosvg misplaces letter spacing), so the PNG step
 needs `chromium` (Debian: apt-get install -y chromium); without it only the SVG is written.
@@ -20,14 +20,14 @@ sys.path.insert(0, str(ROOT))
 from backprop.config import RunConfig  # noqa: E402
 from tui.app import GradTUI  # noqa: E402
 
-KEYS = ("end", "p")   # dL/dW_1: a 10x10 gradient beside its code line
+KEYS = ("end", "p")   # dL/dW_1: a 10x10 gradient beside its code line, finite differences done
 
 
 async def svg_screenshot() -> str:
-    """The app at 120x36, on the step KEYS lead to, as SVG."""
+    """The app at 160x45 (the two passes side by side), on the step KEYS lead to, as SVG."""
     app = GradTUI(RunConfig())
-    async with app.run_test(size=(120, 36)) as pilot:
-        while getattr(app.screen, "run", None) is None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        while getattr(app.screen, "run", None) is None or app.screen.run.fd is None:
             await pilot.pause(0.05)
         await pilot.press(*KEYS)
         await pilot.pause(0.2)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from importlib import resources
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.screen import Screen
 
 from backprop.config import RunConfig
+from tui.commands import StepCommands
 from tui.screens.steps import StepScreen
 
 
@@ -18,13 +18,31 @@ class GradTUI(App[None]):
     # Read as package data, so an installed wheel finds it as a checkout does.
     CSS = resources.files("tui").joinpath("gradtui.tcss").read_text("utf-8")
     TITLE = "gradtui"
+    COMMANDS = App.COMMANDS | {StepCommands}
 
     def __init__(self, config: RunConfig | None = None, out: str = "build",
-                 script: str | None = None, var: str = "loss") -> None:
+                 signals: bool = False, script: str | None = None,
+                 var: str = "loss") -> None:
         super().__init__()
         self.config = config or RunConfig()
         self.out = out
+        self.signals = signals           # whether SIGINT, SIGTERM and SIGHUP end the app
+        self.stopped_by: int | None = None
         self.script, self.var = script, var  # gradtui SCRIPT.py: step through its graph
+
+    def on_load(self) -> None:
+        """The loop runs: from now on a signal ends the app, and Textual restores the terminal."""
+        if self.signals:
+            from tui.signals import on_signals
+
+            on_signals(self.stop_by_signal)
+
+    def stop_by_signal(self, signum: int) -> None:
+        """End the app for signal `signum`, with the shell's status for it (128 + signum)."""
+        from tui.signals import exit_status
+
+        self.stopped_by = signum
+        self.exit(return_code=exit_status(signum))
 
     def get_default_screen(self) -> Screen:
         """The stepping screen, for the config (or the script) given on the command line."""
@@ -40,19 +58,16 @@ class GradTUI(App[None]):
         if isinstance(screen, StepScreen):
             screen.after_first_frame()
 
+    def action_command_palette(self) -> None:
+        """Open the command palette (one whose page keys cannot crash the app)."""
+        from tui.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The command palette, too, stays shut while the terminal is too small."""
         if action == "command_palette" and self.screen_stack:
             screen = self.screen_stack[0]
             return not (isinstance(screen, StepScreen) and screen.too_small)
         return True
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The built-in commands, and a jump to each layer of the run."""
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, StepScreen):
-            return
-        for layer in range(1, screen.config.layers + 1):
-            for phase, symbol in (("forward", f"z_{layer}"), ("backward", f"delta_{layer}")):
-                yield SystemCommand(f"Layer {layer}: {phase} ({symbol})", f"Go to {symbol}",
-                                    lambda k=layer, p=phase: screen.go_to_layer(k, p))

@@ -3,7 +3,8 @@
 A step has three grids: the hand-written value, autograd's and their difference. When
 all three fit (stacked or side by side) they are all shown; otherwise one at a time,
 the one `view` names. Numbers are shown while a grid fits the width; a wider grid
-(d = 64) falls back to colour-only cells and scrolls.
+(d = 64) falls back to colour-only cells and scrolls. On a wide terminal the two passes
+stand side by side with their difference below, whatever the height.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ VIEWS = ("hand-written", "autograd", "difference")
 NUMBER_CELL = NUMBER_WIDTH + 1   # a number right-aligned in its cell, one space before it
 TINY_CELL = 2                    # a colour-only cell
 GAP = 2                          # columns between grids placed side by side
+PAIR_GAP = 1                     # between the two passes' grids (their row numbers part them)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Block:
     rows: list[list[float]] | list[list[bool]]
     scale: Scale | None          # None for a mask
     short: tuple[str, ...] = ()  # shorter titles, longest first, for a narrow grid
+    words: tuple[str, str] = ("on", "off")   # a mask's cells: true, false
 
     def title_for(self, width: int) -> str:
         """The longest of the titles that fits in `width` (the shortest, cut, if none does)."""
@@ -42,8 +45,8 @@ def blocks_for(manual: list[list], autograd: list[list], is_mask: bool, log: boo
         diff = [[a != b for a, b in zip(ra, rb, strict=True)]
                 for ra, rb in zip(manual, autograd, strict=True)]
         return [Block("hand-written", manual, None), Block("autograd", autograd, None),
-                Block("difference (on where they differ)", diff, None,
-                      ("on where they differ", "difference"))]
+                Block("difference (≠ where they differ)", diff, None,
+                      ("≠ where they differ", "difference"), words=("≠", "="))]
     scale = Scale.of(manual + autograd, log)
     diff = [[_difference(a, b) for a, b in zip(ra, rb, strict=True)]
             for ra, rb in zip(manual, autograd, strict=True)]
@@ -60,10 +63,15 @@ def _difference(a: float, b: float) -> float:
     return a - b
 
 
-def _columns(block: Block, numbers: bool, wrap: int) -> tuple[int, int, int]:
+def _cell_width(numbers: bool, cell: int | None) -> int:
+    return cell or (NUMBER_CELL if numbers else TINY_CELL)
+
+
+def _columns(block: Block, numbers: bool, wrap: int,
+             cell: int | None = None) -> tuple[int, int, int]:
     """(cells per line, lines per row of the tensor, label width) for `block` at `wrap`."""
     rows, cols = len(block.rows), len(block.rows[0])
-    cell = NUMBER_CELL if numbers else TINY_CELL
+    cell = _cell_width(numbers, cell)
     label = len(str(max(rows, cols))) + 1
     if rows == 1:   # a row vector wraps; each line is labelled with its first index
         per_line = max(1, min(cols, (wrap - label) // cell))
@@ -71,20 +79,22 @@ def _columns(block: Block, numbers: bool, wrap: int) -> tuple[int, int, int]:
     return cols, 1, label
 
 
-def block_size(block: Block, numbers: bool, wrap: int) -> tuple[int, int]:
-    """(width, height) of `block` drawn with numbers or colour-only cells."""
-    per_line, lines, label = _columns(block, numbers, wrap)
-    cell = NUMBER_CELL if numbers else TINY_CELL
+def block_size(block: Block, numbers: bool, wrap: int,
+               cell: int | None = None) -> tuple[int, int]:
+    """(width, height) of `block` drawn with numbers or colour-only cells (`cell` wide)."""
+    per_line, lines, label = _columns(block, numbers, wrap, cell)
+    cell = _cell_width(numbers, cell)
     rows = len(block.rows)
     header = 1 if rows > 1 else 0
     width = max(label + per_line * cell, len(block.title_for(wrap)))
     return width, 1 + header + rows * lines
 
 
-def render_block(block: Block, numbers: bool, wrap: int, title: bool = True) -> list[Content]:
+def render_block(block: Block, numbers: bool, wrap: int, title: bool = True,
+                 cell: int | None = None) -> list[Content]:
     """The lines of one grid: a title, column numbers for a matrix, then the cells."""
-    per_line, _, label = _columns(block, numbers, wrap)
-    cell = NUMBER_CELL if numbers else TINY_CELL
+    per_line, _, label = _columns(block, numbers, wrap, cell)
+    cell = _cell_width(numbers, cell)
     rows = block.rows
     lines = [Content.styled(block.title_for(wrap), "bold")] if title else []
     if len(rows) > 1:
@@ -94,16 +104,17 @@ def render_block(block: Block, numbers: bool, wrap: int, title: bool = True) -> 
             name = str(i) if len(rows) > 1 else str(start + 1)
             parts: list = [(name.rjust(label - 1) + " ", "dim")]
             for value in row[start:start + per_line]:
-                parts.append(_cell(value, block.scale, cell, numbers))
+                parts.append(_cell(value, block.scale, cell, numbers, block.words))
             lines.append(Content.assemble(*parts))
     return lines
 
 
-def _cell(value: float | bool, scale: Scale | None, cell: int, numbers: bool) -> tuple:
+def _cell(value: float | bool, scale: Scale | None, cell: int, numbers: bool,
+          words: tuple[str, str] = ("on", "off")) -> tuple:
     if scale is None:
-        text = ("on" if value else "off") if numbers else ""
+        text = (words[0] if value else words[1]) if numbers else ""
         return text.rjust(cell), mask_style(bool(value))
-    text = compact(float(value)) if numbers else ""
+    text = compact(float(value), cell - 1) if numbers else ""
     return text.rjust(cell), scale.style(float(value))
 
 
@@ -127,26 +138,69 @@ class Arrangement:
     lines: list[Content]
     one_at_a_time: bool
     numbers: bool
+    # (line of a matrix's column numbers, last line of its grid): the numbers stay in view
+    # while the grid below them is scrolled.
+    headers: tuple[tuple[int, int], ...] = ()
 
 
-def arrange(blocks: list[Block], view: int, width: int, height: int) -> Arrangement:
-    """Fit the grids in width x height: all three if they fit, else blocks[view] alone."""
+def arrange(blocks: list[Block], view: int, width: int, height: int,
+            pair: bool = False) -> Arrangement:
+    """Fit the grids in width x height: all three if they fit, else blocks[view] alone.
+
+    With `pair` (a wide terminal) the two passes stand side by side, the difference below,
+    however tall that is: the pane scrolls.
+    """
     width, height = max(width, 8), max(height, 1)
     side_wrap = max(8, (width - 2 * GAP) // len(blocks))
+    matrix = len(blocks[0].rows) > 1
+    paired = _pair(blocks, width) if pair else None
+    if paired is not None:
+        return paired
     for numbers in (True, False):
         sizes = [block_size(b, numbers, width) for b in blocks]
         if max(w for w, _ in sizes) <= width and sum(h for _, h in sizes) + 2 <= height:
-            return Arrangement(_stack([render_block(b, numbers, width) for b in blocks]),
-                               False, numbers)
+            rendered = [render_block(b, numbers, width) for b in blocks]
+            return Arrangement(_stack(rendered), False, numbers, _stacked_headers(rendered)
+                               if matrix else ())
         sizes = [block_size(b, numbers, side_wrap) for b in blocks]
         if (sum(w for w, _ in sizes) + GAP * (len(blocks) - 1) <= width
                 and max(h for _, h in sizes) <= height):
             rendered = [render_block(b, numbers, side_wrap) for b in blocks]
-            return Arrangement(_side_by_side(rendered, [w for w, _ in sizes]), False, numbers)
+            lines = _side_by_side(rendered, [w for w, _ in sizes])
+            return Arrangement(lines, False, numbers, ((1, len(lines) - 1),) if matrix else ())
         if numbers and block_size(blocks[view], True, width)[0] <= width:
-            return Arrangement(render_block(blocks[view], True, width, title=False), True, True)
+            lines = render_block(blocks[view], True, width, title=False)
+            return Arrangement(lines, True, True, ((0, len(lines) - 1),) if matrix else ())
     # One grid at a time: the caption above names it, so the grid has no title of its own.
-    return Arrangement(render_block(blocks[view], False, width, title=False), True, False)
+    lines = render_block(blocks[view], False, width, title=False)
+    return Arrangement(lines, True, False, ((0, len(lines) - 1),) if matrix else ())
+
+
+def _pair(blocks: list[Block], width: int) -> Arrangement | None:
+    """Hand-written and autograd side by side, the difference below; None if they do not fit
+    side by side with numbers, in cells of the usual width or one narrower."""
+    wrap = max(8, (width - PAIR_GAP) // 2)
+    for cell in (NUMBER_CELL, NUMBER_CELL - 1):
+        sizes = [block_size(b, True, wrap, cell) for b in blocks[:2]]
+        if sum(w for w, _ in sizes) + PAIR_GAP > width:
+            continue
+        pair = _side_by_side([render_block(b, True, wrap, cell=cell) for b in blocks[:2]],
+                             [w for w, _ in sizes], PAIR_GAP)
+        numbers = block_size(blocks[2], True, width, cell)[0] <= width
+        difference = render_block(blocks[2], numbers, width, cell=cell if numbers else None)
+        lines = _stack([pair, difference])
+        headers = ((1, len(pair) - 1), (len(pair) + 2, len(lines) - 1))
+        return Arrangement(lines, False, True, headers if len(blocks[0].rows) > 1 else ())
+    return None
+
+
+def _stacked_headers(rendered: list[list[Content]]) -> tuple[tuple[int, int], ...]:
+    """The header spans of grids stacked by _stack: title, column numbers, rows; a blank."""
+    spans, top = [], 0
+    for block in rendered:
+        spans.append((top + 1, top + len(block) - 1))
+        top += len(block) + 1
+    return tuple(spans)
 
 
 def _stack(rendered: list[list[Content]]) -> list[Content]:
@@ -158,7 +212,8 @@ def _stack(rendered: list[list[Content]]) -> list[Content]:
     return lines
 
 
-def _side_by_side(rendered: list[list[Content]], widths: list[int]) -> list[Content]:
+def _side_by_side(rendered: list[list[Content]], widths: list[int],
+                  gap: int = GAP) -> list[Content]:
     height = max(len(block) for block in rendered)
     lines = []
     for y in range(height):
@@ -166,7 +221,7 @@ def _side_by_side(rendered: list[list[Content]], widths: list[int]) -> list[Cont
         for x, (block, width) in enumerate(zip(rendered, widths, strict=True)):
             line = block[y] if y < len(block) else Content("")
             if x < len(rendered) - 1:
-                line = line.pad_right(width + GAP - line.cell_length)
+                line = line.pad_right(width + gap - line.cell_length)
             parts.append(line)
         lines.append(Content.assemble(*parts))
     return lines

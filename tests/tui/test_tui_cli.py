@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -83,21 +86,22 @@ async def press_n(pilot):
     await pilot.press("n")
 
 StepScreen.action_step = broken
-cli.gradtui.on_a_terminal = lambda: True   # headless: no terminal needed
+cli.gradtui.on_a_terminal = lambda: None   # headless: no terminal needed
 run = GradTUI.run
-GradTUI.run = lambda self: run(self, headless=True, auto_pilot=press_n)
+GradTUI.run = lambda self, **options: run(self, headless=True, auto_pilot=press_n, **options)
 sys.exit(main(["-K", "1", "-d", "2"]))
 """
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    ([], "gradtui: needs a terminal: its input and output cannot be a file or a pipe"),
+    ([], "gradtui: needs a terminal: its input, output and error output cannot be a file or "
+         "a pipe"),
     (["--out", "/etc/passwd/x"], "gradtui: cannot write to /etc/passwd/x: /etc/passwd is a "
                                  "file, not a folder."),
 ])
 def test_no_terminal_or_a_bad_out_exits_2_before_any_screen(args, words, tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", CHECK if not args else
-                           "import sys, cli.gradtui; cli.gradtui.on_a_terminal = lambda: True; "
+                           "import sys, cli.gradtui; cli.gradtui.on_a_terminal = lambda: None; "
                            + CHECK.removeprefix("import sys; "), *args],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
@@ -111,3 +115,69 @@ def test_an_app_that_dies_of_an_exception_exits_non_zero() -> None:
                           timeout=60)
     assert done.returncode == 1
     assert "a bug in an action" in done.stdout + done.stderr
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(("ttys", "term", "words"), [
+    ((True, True, True), "xterm-256color", None),
+    ((True, True, False), "xterm-256color", "its input, output and error output cannot be"),
+    ((False, True, True), "xterm-256color", "its input, output and error output cannot be"),
+    ((True, True, True), "dumb", "TERM is 'dumb': run it in a terminal emulator or set TERM"),
+    ((True, True, True), "unknown", "TERM is 'unknown'"),
+])
+def test_a_terminal_that_cannot_draw_the_screen_is_named(ttys, term, words, monkeypatch) -> None:
+    from tui import terminal
+
+    for name, tty in zip(("stdin", "stdout", "stderr"), ttys, strict=True):
+        monkeypatch.setattr(terminal.sys, name, _Stream(tty))
+    monkeypatch.setenv("TERM", term)
+    problem = terminal.terminal_problem()
+    if words is None:
+        assert problem is None
+    else:
+        assert problem is not None and words in problem and "\n" not in problem
+
+
+def test_a_signal_gives_the_shells_status_and_one_line() -> None:
+    from tui.signals import exit_status, stopped_line
+
+    assert [exit_status(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == \
+        [130, 143, 129]
+    assert stopped_line(signal.SIGTERM) == "gradtui: stopped by SIGTERM."
+
+
+def _out_problems(tmp_path: Path) -> list[tuple[str, str]]:
+    """(--out, what its sentence must say) for each kind of folder that cannot be written."""
+    (tmp_path / "file").write_text("")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    # root passes every permission check: a folder the kernel refuses even to root, then
+    no_entry = "/sys/gradtui" if os.geteuid() == 0 else str(locked / "out")
+    return [(str(tmp_path / ("a" * 300)), "file name too long"),
+            (str(tmp_path / "file"), "it is a file, not a folder"),
+            (str(tmp_path / "file" / "x"), "file is a file, not a folder"),
+            (str(tmp_path / "dangling"), "it is a symbolic link to nothing"),
+            (no_entry, "not permitted" if os.geteuid() == 0 else "permission denied")]
+
+
+def test_every_out_problem_is_one_sentence_and_exit_2_before_the_screen(tmp_path) -> None:
+    for out, words in _out_problems(tmp_path):
+        done = subprocess.run([sys.executable, "-c", "import sys, cli.gradtui; "
+                               "cli.gradtui.on_a_terminal = lambda: None; "
+                               + CHECK.removeprefix("import sys; "), "--out", out],
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert done.returncode == 2, (out, done.stderr)
+        assert done.stdout == "False False\n"   # before Textual, before torch
+        line, = done.stderr.splitlines()
+        assert line.startswith("gradtui: cannot write to ") and line.endswith("."), line
+        assert words in line and len(line) < 200, line   # a long name is shortened
+        assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "file", "locked"]

@@ -59,7 +59,7 @@ def test_a_narrow_grid_gets_a_shorter_title_not_a_cut_one() -> None:
     assert render_block(blocks[2], True, 12)[0].plain == "difference"
     assert render_block(blocks[2], True, 5)[0].plain == "diffe"   # no title fits: cut
     mask = blocks_for([[True]], [[True]], is_mask=True, log=False)[2]
-    assert render_block(mask, True, 25)[0].plain == "on where they differ"
+    assert render_block(mask, True, 25)[0].plain == "≠ where they differ"
 
 
 def test_a_mask_shows_on_and_off_cells_and_where_the_passes_differ() -> None:
@@ -67,7 +67,7 @@ def test_a_mask_shows_on_and_off_cells_and_where_the_passes_differ() -> None:
     blocks = blocks_for(manual, autograd, is_mask=True, log=False)
     assert all(b.scale is None for b in blocks)
     assert render_block(blocks[0], True, 80)[1].plain.split() == ["1", "on", "off", "on"]
-    assert render_block(blocks[2], True, 80)[1].plain.split() == ["1", "off", "off", "on"]
+    assert render_block(blocks[2], True, 80)[1].plain.split() == ["1", "=", "=", "≠"]
 
 
 def test_small_vectors_show_all_three_grids() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.command import CommandList
-from tui_pilot import settle, text_of, values_text, wait_for
+from tui_pilot import settle, status_step, text_of, values_text, wait_for
 
 from backprop.config import RunConfig
 from backprop.steps import manual_source
@@ -17,7 +17,7 @@ def _check_screen_shows_cursor(screen) -> None:
     """Counter, list highlight, code line and values all show step `screen.cursor`."""
     run, cursor = screen.run, screen.cursor
     step = run.steps[cursor]
-    assert text_of(screen, "#status").startswith(f"step {cursor + 1}/{len(run.steps)} │")
+    assert status_step(screen) == f"step {cursor + 1}/{len(run.steps)}"
     assert screen.query_one(StepList).highlighted == cursor
     code = screen.query_one(CodeView)
     assert code.current == step.line

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.widgets._footer import FooterKey
-from tui_pilot import settle, text_of
+from tui_pilot import settle, text_of, values_text
 
 import backprop.run
 from backprop.config import RunConfig
@@ -24,9 +24,9 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     real = backprop.run.compute_run
     event = threading.Event()
 
-    def slow(config, stage=lambda name: None):
+    def slow(config, stage=lambda name: None, fd=True):
         assert event.wait(30)
-        return real(config, stage)
+        return real(config, stage, fd)
 
     monkeypatch.setattr(backprop.run, "compute_run", slow)
     yield event
@@ -59,11 +59,16 @@ async def test_a_recomputation_does_not_freeze_the_screen(gate) -> None:
         await pilot.press("i")
         await pilot.press("n", "n")
         assert screen.cursor == 2 and screen.run.config.init == "randn"
-        assert "computing K=10 d=10 seed=2 kaiming" in text_of(screen, "#status")
+        status = text_of(screen, "#status")
+        assert status.startswith("all 22 gradients bit-for-bit identical │ computing kaiming … "
+                                 "│ step 3/78 │ L ")
+        assert screen.has_class("-stale")   # the grids of the old run are dimmed ...
+        assert values_text(screen).startswith("STALE (computing kaiming …) ")   # ... and say so
         gate.set()
         screen = await settle(pilot)
         assert screen.run.config.init == "kaiming" and screen.cursor == 2
         assert "computing" not in text_of(screen, "#status")
+        assert not screen.has_class("-stale") and "STALE" not in values_text(screen)
 
 
 async def test_too_small_says_so_and_resizing_lays_out_again() -> None:
@@ -242,8 +247,9 @@ async def test_resizing_refits_the_grids() -> None:
         await pilot.resize_terminal(260, 40)
         await pilot.pause()
         assert values.shown == ("hand-written", "autograd", "difference")
-        first = values.text().splitlines()[1]
-        assert "hand-written" in first and "autograd" in first and "difference" in first
+        lines = values.text().splitlines()
+        assert "hand-written" in lines[1] and "autograd" in lines[1]   # the passes side by side
+        assert lines[14].startswith("difference")                       # the difference below
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert values.shown == ("hand-written",)

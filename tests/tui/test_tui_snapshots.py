@@ -1,4 +1,5 @@
-"""Snapshots (pytest-textual-snapshot) at 80x24 and 120x36; `--snapshot-update` rewrites them.
+"""Snapshots (pytest-textual-snapshot) at 80x24, 120x36 and 160x45; `--snapshot-update`
+rewrites them.
 
 Fixed configs and no timings on screen, so the pictures are the same on every run.
 """
@@ -9,12 +10,13 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from tui_pilot import settle
+from tui_pilot import planted, settle
 
 from backprop.config import RunConfig
 from tui.app import GradTUI
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36"),
+         pytest.param((160, 45), id="160x45")]
 
 
 def after_run(*keys: str) -> Callable[[Pilot], object]:
@@ -36,6 +38,25 @@ def test_forward_step(snap_compare, size) -> None:
 def test_backward_step_with_a_matrix(snap_compare, size) -> None:
     assert snap_compare(GradTUI(RunConfig()), terminal_size=size,
                         run_before=after_run("end", "p"))             # dL/dW_1, 10x10
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_backward_step_with_its_inputs(snap_compare, size) -> None:
+    # dL/dW_1 scrolled down to its inputs: x down the left, delta_1 along the top.
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size,
+                        run_before=after_run("end", "p", "pagedown", "pagedown"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_step_that_differs(snap_compare, size) -> None:
+    # A hand-written pass that dropped the mask from delta_3 down: ] goes to delta_3.
+    async def run_before(pilot: Pilot) -> None:
+        screen = await settle(pilot)
+        screen.run = planted(screen.run)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

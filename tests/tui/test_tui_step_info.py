@@ -99,7 +99,8 @@ async def test_an_overflowed_run_is_shown_as_not_comparable_rather_than_differen
         step = screen.run.steps[screen.cursor]
         assert step.agreement.nonfinite == 9 and step.agreement.differ == 0
         assert "? not comparable: 9 of 10 inf or nan" in text_of(screen, "#info")
-        legend = values_text(screen).splitlines()[-1]
+        legend = next(line for line in values_text(screen).splitlines()
+                      if line.startswith("blue < 0 < red"))   # under the grids, above inputs
         assert "magenta = inf/nan" in legend and "every finite value is 0" in legend
         marks = [line.plain[-1] for line in screen.query_one(StepList)._lines]
         assert marks.count("?") == sum(s.agreement.nonfinite > 0 for s in screen.run.steps) > 0
@@ -122,5 +123,40 @@ def test_the_status_line_counts_gradients_that_differ_and_that_cannot_be_compare
     comparison[1] = compare("b1", torch.full((1, 3), nan), torch.full((1, 3), nan))
     comparison[2] = compare("W2", torch.full((1, 3), nan), torch.full((1, 3), nan))
     run = dataclasses.replace(default_run, comparison=tuple(comparison), diagnostics=())
-    assert status(run, 0, None).plain.endswith(
+    assert status(run, 0, None).plain.startswith(
         "1 of 22 gradients differ, 2 of 22 not comparable (inf/nan)")
+
+
+def test_at_80_columns_the_status_line_keeps_the_verdict_and_the_recompute_whole(
+        default_run) -> None:
+    from tui.widgets.status_line import status
+
+    nan = float("nan")
+    comparison = list(default_run.comparison)
+    w1 = default_run.autograd.gradients()["W1"]
+    comparison[0] = compare("W1", w1, w1 + 1.0)
+    comparison[1] = compare("b1", torch.full((1, 3), nan), torch.full((1, 3), nan))
+    run = dataclasses.replace(default_run, comparison=tuple(comparison), diagnostics=())
+    pending = dataclasses.replace(run.config, seed=123456, init="kaiming")
+    line = status(run, 76, pending, width=78).plain   # 80 columns less the padding
+    assert len(line) <= 78
+    assert line == "1 of 22 gradients differ, 1 of 22 not comparable (inf/nan) │ computing …"
+    wide = status(run, 76, pending, width=200).plain
+    assert wide.startswith("1 of 22 gradients differ, 1 of 22 not comparable (inf/nan) │ "
+                           "computing seed=123456 kaiming … │ step 77/78 │ L ")
+    assert wide.endswith(" │ K=10 d=10 seed=2 randn float32 draw=0")
+    short = status(default_run, 0, pending, width=78).plain
+    assert short == "all 22 gradients bit-for-bit identical │ computing seed=123456 kaiming …"
+    one = dataclasses.replace(run.config, init="kaiming")
+    assert status(default_run, 0, one, width=78).plain == (
+        "all 22 gradients bit-for-bit identical │ computing kaiming … │ step 1/78")
+
+
+def test_the_output_layer_and_a_gradient_flowing_down_are_named(default_run) -> None:
+    from tui.widgets.step_info import layer_text
+
+    by_symbol = {step.symbol: step for step in default_run.steps}
+    assert layer_text(by_symbol["z_11"], 11) == " · layer 11 (the output layer)"
+    assert layer_text(by_symbol["z_3"], 11) == " · layer 3"
+    assert layer_text(by_symbol["dL/dh_1"], 11) == " · from layer 2 down to layer 1"
+    assert layer_text(by_symbol["L"], 11) == ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -79,3 +81,35 @@ def test_a_bad_option_prints_one_sentence_in_the_terminal(terminal: Terminal) ->
     pane = terminal.wait_for("EXIT=2")
     assert "gradtui: argument --init: invalid choice: 'zeros'" in pane
     assert "Traceback" not in pane
+
+
+@pytest.mark.parametrize(("name", "status", "when"), [
+    ("INT", 130, "importing torch"), ("TERM", 143, "importing torch"), ("HUP", 129, "step 1/")])
+def test_a_signal_restores_the_terminal_with_one_line_and_its_status(
+        terminal: Terminal, tmp_path: Path, name: str, status: int, when: str) -> None:
+    pid = tmp_path / "pid"
+    terminal.tmux("send-keys", f"sh -c 'echo $$ > {pid}; exec {GRADTUI}'; echo EXIT=$?",
+                  "Enter")
+    terminal.wait_for(when)
+    os.kill(int(pid.read_text()), getattr(signal, f"SIG{name}"))
+    pane = terminal.wait_for(f"EXIT={status}", timeout=10)
+    assert f"gradtui: stopped by SIG{name}.\nEXIT={status}" in pane
+    assert "Traceback" not in pane
+    assert terminal.tmux("display-message", "-p", "#{alternate_on}").strip() == "0"
+
+
+def test_keys_typed_while_it_starts_are_not_echoed(terminal: Terminal) -> None:
+    total = len(step_order(RunConfig().layers))
+    terminal.tmux("send-keys", f"{GRADTUI}; echo EXIT=$?", "Enter")
+    terminal.wait_for("importing torch")
+    terminal.tmux("send-keys", "nnnxyz", "PageDown")
+    pane = terminal.wait_for(f"step 1/{total}")
+    assert "xyz" not in pane and "[6~" not in pane
+    terminal.tmux("send-keys", "q")
+    assert "xyz" not in terminal.wait_for("EXIT=0")
+
+
+def test_a_dumb_terminal_is_refused_in_one_sentence(terminal: Terminal) -> None:
+    terminal.tmux("send-keys", f"TERM=dumb {GRADTUI}; echo EXIT=$?", "Enter")
+    pane = terminal.wait_for("EXIT=2", timeout=20)
+    assert "gradtui: needs a terminal that can move the cursor" in pane

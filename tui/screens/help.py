@@ -35,7 +35,7 @@ def key_rows(bindings: Sequence[tuple[str, Binding]]) -> list[tuple[str, str]]:
         keys.setdefault(binding.action, []).append(display)
         texts.setdefault(binding.action, binding.tooltip or binding.description)
     rows = [(", ".join(keys[action]), texts[action]) for action in keys]
-    return [*rows, ("ctrl+p", "command palette: jump to any layer, change the theme")]
+    return [*rows, ("ctrl+p", "command palette: every action, any layer, the theme")]
 
 
 class HelpScreen(ModalScreen[None]):

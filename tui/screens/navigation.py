@@ -12,6 +12,8 @@ from backprop.config import RunConfig
 from tui.grid import VIEWS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import App
 
     from backprop.run import Run
@@ -21,11 +23,13 @@ class Navigation:
     """Next, previous, first, last, a phase, a layer; the grid shown and its colour scale."""
 
     app: App
+    notify: Callable[..., None]
     config: RunConfig
     run: Run | None
     cursor: int
     view: int
     log_scale: bool
+    last_search: str = ""
 
     def _goto(self, index: int) -> None:
         if self.run is not None:
@@ -66,6 +70,44 @@ class Navigation:
             if step.tag == tag and step.layer == layer:
                 self.cursor = step.index
                 return
+
+    def action_next_different(self, direction: int) -> None:
+        """Go to the next (1) or previous (-1) step whose passes differ or cannot be compared."""
+        from tui.agreement import state
+
+        if self.run is None:
+            return
+        steps = self.run.steps
+        order = range(self.cursor + 1, len(steps)) if direction > 0 else range(
+            self.cursor - 1, -1, -1)
+        found = next((i for i in order if state(steps[i].agreement) != "agree"), None)
+        if found is None:
+            where = "after" if direction > 0 else "before"
+            self.notify(f"No step {where} this one differs or is not comparable.",
+                        title="Every step agrees")
+            return
+        self.cursor = found
+
+    def action_search(self) -> None:
+        """Ask for a piece of a step's name, then go to the next step that has it."""
+        from tui.screens.search_dialog import SearchDialog
+
+        self.app.push_screen(SearchDialog(self.last_search), self.search)
+
+    def search(self, text: str | None) -> None:
+        """Go to the next step after the cursor (wrapping) whose symbol or title has `text`."""
+        if text is None or self.run is None:
+            return
+        self.last_search = text
+        steps, wanted = self.run.steps, text.casefold()
+        order = [*range(self.cursor + 1, len(steps)), *range(self.cursor + 1)]
+        found = next((i for i in order
+                      if wanted in f"{steps[i].symbol} {steps[i].title}".casefold()), None)
+        if found is None:
+            self.notify(f"No step is named with {text!r}.", title="Not found",
+                        severity="warning")
+        else:
+            self.cursor = found
 
     def action_cycle_view(self) -> None:
         """Show the next of hand-written / autograd / difference."""

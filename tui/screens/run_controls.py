@@ -34,6 +34,7 @@ class RunControls:
     config: RunConfig
     run: Run | None
     out: str
+    _replacing: dict | None = None   # the config whose export may replace another run's
 
     def _change(self, **changes: int | str) -> None:
         """Ask for the config with `changes`; one that cannot be used is refused, and said so."""
@@ -66,10 +67,22 @@ class RunControls:
         self._change(dtype=DTYPES[(DTYPES.index(self.config.dtype) + 1) % len(DTYPES)])
 
     def action_export(self) -> None:
-        """Write the two .dat files and run.json of the run on screen."""
+        """Write the two .dat files and run.json of the run on screen; files of another run
+        in --out are replaced only when e is pressed a second time."""
+        from backprop.files import config_written
+
         if self.run is None:
             self.notify("The run is still being computed; export once it is shown.")
             return
+        written, mine = config_written(self.out), self.run.config.as_dict()
+        if written is not None and written != mine and self._replacing != mine:
+            self._replacing = mine
+            other = " ".join(f"{k}={v}" for k, v in written.items())
+            self.notify(f"{self.out} holds the files of another run ({other}). Press e again "
+                        "to replace them, or start gradtui with another --out.",
+                        title="Not exported", severity="warning")
+            return
+        self._replacing = None
         self.export(self.run)
 
     @work(thread=True, group="export")

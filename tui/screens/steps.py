@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
@@ -15,11 +15,12 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from backprop.config import RunConfig
+from tui.screens.keys import STEP_BINDINGS
 from tui.screens.navigation import Navigation
 from tui.screens.run_controls import RunControls
 from tui.widgets.banner import Banner
 from tui.widgets.code_view import CodeView
-from tui.widgets.status_line import StatusLine, config_text
+from tui.widgets.status_line import StatusLine, change_text, config_text
 from tui.widgets.step_info import StepInfo
 from tui.widgets.step_list import StepList
 from tui.widgets.step_strip import StepStrip
@@ -32,42 +33,15 @@ if TYPE_CHECKING:
 MIN_WIDTH, MIN_HEIGHT = 60, 20   # below this the layout cannot show a step; it says so
 WIDE = 100                       # the step list stands beside the step from here on, and
                                  # above it (as a one-line strip) below
+SIDE_BY_SIDE = 150               # from here on the two passes' grids stand side by side
 FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
-
-
-def _b(keys: str, action: str, text: str, name: str, help_text: str, show: bool = True) -> Binding:
-    return Binding(keys, action, text, show=show, tooltip=help_text, id=f"gradtui.{name}")
 
 
 class StepScreen(Navigation, RunControls, Screen[None]):
     """One step at a time: the step list, the values, the code line, the status."""
 
-    # The footer shows the keys in this order and cuts what does not fit on the right:
-    # stepping, help and quit come first so that they are there at every width.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _b("n,right,down,space", "step(1)", "Next", "next", "next step"),
-        _b("p,left,up", "step(-1)", "Prev", "previous", "previous step"),
-        _b("f1,question_mark", "help", "Help", "help", "this help"),
-        _b("q", "app.quit", "Quit", "quit", "quit"),
-        _b("home", "go(0)", "First", "first", "first step", show=False),
-        _b("end", "go(-1)", "Last", "last", "last step", show=False),
-        _b("f", "phase('forward')", "Forward", "forward", "start of the forward pass",
-           show=False),
-        _b("b", "phase('backward')", "Backward", "backward", "start of the backward pass",
-           show=False),
-        _b("g", "jump_layer", "Layer", "layer", "go to a layer (also in the command palette)"),
-        _b("v", "cycle_view", "View", "view",
-           "cycle the grid shown: hand-written, autograd, difference (when not all fit)"),
-        _b("l", "toggle_log", "Log", "log", "toggle a log scale of |value| for the colours"),
-        _b("r", "resample", "New x", "resample", "resample x (the next draw; same parameters)",
-           show=False),
-        _b("s", "new_seed", "Seed", "seed", "new seed (asks for it)"),
-        _b("i", "cycle_init", "Init", "init", "cycle the init: randn, kaiming, xavier",
-           show=False),
-        _b("t", "toggle_dtype", "Dtype", "dtype", "toggle float32 / float64", show=False),
-        _b("e", "export", "Export", "export",
-           "export torch_autograd.dat, my_autograd.dat and run.json"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(STEP_BINDINGS)
+    AUTO_FOCUS = ""   # nothing: the arrow keys step until tab gives a pane the focus
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
 
     # State as vars: reactives whose watchers update the widgets that show them, without
@@ -95,6 +69,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             super().__init__()
             self.run, self.nodes, self.source = run, nodes, source
 
+    class Checked(Message):
+        """The worker added the finite differences to a run already shown."""
+
+        def __init__(self, run: Run) -> None:
+            super().__init__()
+            self.run = run
+
     def __init__(self, config: RunConfig, out: str = "build") -> None:
         super().__init__()
         self.set_reactive(StepScreen.config, config)
@@ -114,9 +95,9 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             with Vertical(id="detail"):
                 yield StepStrip(id="strip")
                 yield StepInfo(id="info")
-                with ScrollableContainer(id="values-pane", can_focus=False):
+                with ScrollableContainer(id="values-pane"):
                     yield ValuesView(id="values")
-                with ScrollableContainer(id="code-pane", can_focus=False):
+                with ScrollableContainer(id="code-pane"):
                     yield CodeView(id="code")
         yield StatusLine(id="status")
         yield Footer()
@@ -147,16 +128,21 @@ class StepScreen(Navigation, RunControls, Screen[None]):
 
     @work(thread=True, exclusive=True, group="compute")
     def compute(self, config: RunConfig) -> None:
-        """Import torch if needed and compute the run for `config` (and its graph nodes)."""
+        """Import torch if needed and compute the run for `config`: the two passes first,
+        shown at once, then the finite differences (most of the time) in the background."""
         worker = get_current_worker()
         self.post_message(self.Stage(config, "importing torch"))
-        from backprop.run import compute_run
+        from backprop.run import compute_run, with_finite_differences
         from backprop.steps import manual_source
 
-        run = compute_run(config, stage=lambda name: self.post_message(self.Stage(config, name)))
-        nodes = _graph_nodes(run)
+        run = compute_run(config, fd=False,
+                          stage=lambda name: self.post_message(self.Stage(config, name)))
+        if worker.is_cancelled:
+            return
+        self.post_message(self.Computed(run, _graph_nodes(run), manual_source()))
+        checked = with_finite_differences(run)
         if not worker.is_cancelled:
-            self.post_message(self.Computed(run, nodes, manual_source()))
+            self.post_message(self.Checked(checked))
 
     @on(Stage)
     def _stage(self, message: Stage) -> None:
@@ -172,6 +158,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             code.set_source(*message.source)
         self.nodes = message.nodes
         self.run = message.run
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        shown = self.run
+        if shown is not None and message.run.config == shown.config == self.config:
+            self.set_reactive(StepScreen.run, message.run)   # the same steps: no redraw
+            self._show_info()
 
     def watch_config(self) -> None:
         """A new config was asked for: compute its run."""
@@ -213,19 +206,35 @@ class StepScreen(Navigation, RunControls, Screen[None]):
         step = self.run.steps[self.cursor]
         self.query_one(StepList).highlight(self.cursor)
         self.query_one(StepStrip).highlight(self.cursor)
-        nodes = self.nodes.get(step.index, ())
-        self.query_one(StepInfo).show(step, len(self.run.steps), nodes)
+        self._show_info()
         self.query_one(CodeView).show_line(step.line)
         self._show_values()
         self._show_status()
 
-    def _show_values(self) -> None:
+    def _show_info(self) -> None:
         if self.run is not None:
             step = self.run.steps[self.cursor]
-            self.query_one(ValuesView).show(step, self.view, self.log_scale)
+            self.query_one(StepInfo).show(step, len(self.run.steps),
+                                          self.nodes.get(step.index, ()), self.run.fd,
+                                          self.run.config.layers)
+
+    def _show_values(self) -> None:
+        if self.run is not None:
+            from backprop.inputs import step_inputs
+
+            step = self.run.steps[self.cursor]
+            self.query_one(ValuesView).show(step, self.view, self.log_scale,
+                                            step_inputs(self.run, step))
 
     def _show_status(self) -> None:
         self.query_one(StatusLine).show(self.run, self.cursor, self.config, self.stage_text)
+        stale = self.run is not None and self.run.config != self.config
+        self.set_class(stale, "-stale")
+        values = self.query_one(ValuesView)
+        marker = f"computing {change_text(self.run.config, self.config)} …" if stale else ""
+        if marker != values.stale:
+            values.stale = marker
+            self._show_values()
 
     def on_resize(self, event: events.Resize) -> None:
         """Say so instead of drawing a broken layout when the terminal is too small."""
@@ -233,9 +242,13 @@ class StepScreen(Navigation, RunControls, Screen[None]):
         self.too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         # Below WIDE the footer drops its padding, so that every key it shows still fits.
         self.query_one(Footer).compact = width < WIDE
-        self.query_one(ValuesView).refresh(layout=True)   # the grids are fitted to the pane
-        # The list was hidden while narrow: once it is laid out again, show the current row.
+        values = self.query_one(ValuesView)
+        values.pair = width >= SIDE_BY_SIDE
+        values.refresh(layout=True)   # the grids are fitted to the pane
+        # The list was hidden while narrow: once it is laid out again, show the current row,
+        # and the code line in its pane of a new height.
         self.call_after_refresh(self.query_one(StepList).keep_in_view)
+        self.call_after_refresh(self.query_one(CodeView).keep_in_view)
         self.query_one("#too-small", Static).update(
             f"The terminal is {width}×{height}; gradtui needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.")
@@ -262,6 +275,16 @@ class StepScreen(Navigation, RunControls, Screen[None]):
                     for active in self.active_bindings.values()
                     if (active.binding.id or "").startswith("gradtui.")]
         self.app.push_screen(HelpScreen(bindings))
+
+    def action_scroll_values(self, pages: int) -> None:
+        """Scroll the values pane by `pages` pages."""
+        pane = self.query_one("#values-pane", ScrollableContainer)
+        pane.scroll_to(y=pane.scroll_y + pages * pane.scrollable_content_region.height,
+                       animate=False)
+
+    def action_unfocus(self) -> None:
+        """Give the focus back to the steps: the arrow keys step again."""
+        self.set_focus(None)
 
     @on(StepList.Chosen)
     def _chosen(self, message: StepList.Chosen) -> None:

@@ -9,8 +9,10 @@ from textual.content import Content
 from textual.widget import Widget
 
 from tui.agreement import MARKS, state
+from tui.widgets.fd_line import fd_line
 
 if TYPE_CHECKING:
+    from backprop.fd import FiniteDifferences
     from backprop.graph import NodeRecord
     from backprop.steps import Step
 
@@ -51,9 +53,22 @@ def node_text(nodes: Sequence[NodeRecord]) -> Content:
     return Content.assemble(("autograd graph: ", "dim"), "; ".join(named))
 
 
-def describe(step: Step, total: int, nodes: Sequence[NodeRecord]) -> Content:
-    """The lines of StepInfo for `step` of `total`."""
-    where = "" if step.layer is None else f" · layer {step.layer}"
+def layer_text(step: Step, layers: int | None) -> str:
+    """Where the step sits: ` · layer 3`; the output layer and a gradient flowing down from
+    one layer to the one below are named as such."""
+    k = step.layer
+    if k is None:
+        return ""
+    if step.tag == "grad_h":
+        return f" · from layer {k} down to layer {k - 1}"
+    return f" · layer {k}{' (the output layer)' if k == layers else ''}"
+
+
+def describe(step: Step, total: int, nodes: Sequence[NodeRecord],
+             fd: FiniteDifferences | None = None, layers: int | None = None) -> Content:
+    """The lines of StepInfo for `step` of `total` in a network of `layers` layers; `fd` is
+    None while being computed."""
+    where = layer_text(step, layers)
     shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
     dtype = str(step.manual.dtype).removeprefix("torch.")
     lines = [
@@ -61,6 +76,7 @@ def describe(step: Step, total: int, nodes: Sequence[NodeRecord]) -> Content:
                          (f"  · {step.phase}{where} · step {step.index + 1}/{total}", "dim")),
         Content.assemble((step.text, "bold $accent"), (f"   shape {shape} {dtype}", "dim")),
         verdict(step),
+        fd_line(fd, step),
         node_text(nodes),
     ]
     return Content("\n").join(lines)
@@ -73,9 +89,11 @@ class StepInfo(Widget):
         super().__init__(id=id)
         self.content = Content("")
 
-    def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord]) -> None:
+    def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord],
+             fd: FiniteDifferences | None = None, layers: int | None = None) -> None:
         """Describe `step` (None before the run has been computed)."""
-        self.content = Content("") if step is None else describe(step, total, nodes)
+        self.content = (Content("") if step is None
+                        else describe(step, total, nodes, fd, layers))
         self.refresh()   # the stylesheet gives it a fixed height: no new layout needed
 
     def render(self) -> Content:

@@ -11,10 +11,12 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from tui.grid import VIEWS, Arrangement, Block, arrange, blocks_for
+from tui.inputs import input_lines
 
 if TYPE_CHECKING:
     import torch
 
+    from backprop.inputs import Inputs
     from backprop.steps import Step
 
 
@@ -45,9 +47,15 @@ class ValuesView(Widget):
         self.arrangement: Arrangement | None = None
         self._grid_size = (0, 0)
         self._cached: list[Content] = []
+        self.stale = ""   # what is being computed while these values are of the old run
+        self.pair = False   # the two passes side by side (a wide terminal)
+        self._inputs: Inputs = ()
+        self._tallest: tuple[Size, int] = (Size(0, 0), 0)   # the pane, and the most lines
 
-    def show(self, step: Step | None, view: int, log: bool) -> None:
-        """Draw `step` with grid `view` (an index into VIEWS) when only one fits."""
+    def show(self, step: Step | None, view: int, log: bool, inputs: Inputs = ()) -> None:
+        """Draw `step` with grid `view` (an index into VIEWS) when only one fits, and the
+        `inputs` it is computed from below."""
+        self._inputs = inputs
         if step is not self._step or log != self._log:
             self._blocks = [] if step is None else blocks_for(
                 as_rows(step.manual), as_rows(step.autograd), step.tag == "mask", log)
@@ -82,15 +90,24 @@ class ValuesView(Widget):
             self.arrangement = None
             return []
         area = self._area()
-        key = (self._step.index, id(self._step), self._view, self._log, area)
+        key = (self._step.index, id(self._step), self._view, self._log, area, self.stale,
+               self.pair)
         if key != self._key or self.arrangement is None:
             # Two lines of the pane go to the caption and the scale legend.
             self.arrangement = arrange(self._blocks, self._view, area.width,
-                                       max(area.height - 2, 1))
+                                       max(area.height - 2, 1), self.pair)
             # Caption and legend are cut to the pane: only a grid wider than it scrolls.
             caption, legend = (line.truncate(area.width, ellipsis=True)
                                for line in (self._caption(), self._legend()))
             self._cached = [caption, *self.arrangement.lines, legend]
+            if self._inputs:
+                self._cached += input_lines(self._step, self._inputs, self._log, area.width)
+            # As with the width: a height that changed from step to step would cost a
+            # reflow of the screen on every key. It only grows, until the pane is resized.
+            if area != self._tallest[0]:
+                self._tallest = (area, 0)
+            self._tallest = (area, max(self._tallest[1], len(self._cached)))
+            self._cached += [Content("")] * (self._tallest[1] - len(self._cached))
             self._key = key
         return self._cached
 
@@ -98,7 +115,8 @@ class ValuesView(Widget):
         assert self._step is not None and self.arrangement is not None
         step = self._step
         shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
-        head: list = [(f"{step.symbol} ({shape})", "bold")]
+        head: list = [(f"STALE ({self.stale}) ", "bold reverse $warning")] if self.stale else []
+        head.append((f"{step.symbol} ({shape})", "bold"))
         if step.manual.numel() == 1 and step.tag != "mask":
             head.append(f" = {_full(step.manual)} (hand-written), {_full(step.autograd)} "
                         "(autograd)")
@@ -111,11 +129,18 @@ class ValuesView(Widget):
         assert self.arrangement is not None
         if self._step is not None and self._step.tag == "mask":
             return Content.styled("mask: on = unit active (z > 0), off = 0", "dim")
-        scale = self._blocks[0].scale
-        assert scale is not None
+        # The difference has a scale of its own: say which grid each scale colours.
+        alone = self.arrangement.one_at_a_time
+        scale = self._blocks[self._view if alone else 0].scale
+        difference = self._blocks[2].scale
+        assert scale is not None and difference is not None
         cells = "" if self.arrangement.numbers else "colour only (too wide for numbers) · "
         nonfinite = " · magenta = inf/nan" if scale.nonfinite else ""
-        return Content.styled(f"{cells}blue < 0 < red{nonfinite} · {scale.describe()} · l: "
+        if alone:
+            scales = ("difference: " if self._view == 2 else "") + scale.describe()
+        else:
+            scales = f"{scale.describe()} · difference: {difference.describe()}"
+        return Content.styled(f"{cells}blue < 0 < red{nonfinite} · {scales} · l: "
                               f"{'linear' if self._log else 'log'} scale", "dim")
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -126,12 +151,30 @@ class ValuesView(Widget):
         """One row per line."""
         return len(self._lines())
 
+    def on_mount(self) -> None:
+        """Redraw when the pane scrolls: the top row may have to show the column numbers."""
+        if isinstance(self.parent, Widget):
+            self.watch(self.parent, "scroll_y", lambda: self.refresh(), init=False)
+
+    def sticky(self, y: int) -> int:
+        """The line to draw at row `y`: the column numbers of the grid scrolled under the top
+        of the pane, else `y` itself."""
+        parent = self.parent
+        top = round(parent.scroll_y) if isinstance(parent, Widget) else 0
+        if y != top or top == 0 or self.arrangement is None:
+            return y
+        for header, last in self.arrangement.headers:
+            if header + 1 < y <= last + 1:   # the caption is line 0: one line down
+                return header + 1
+        return y
+
     def render_line(self, y: int) -> Strip:
         """Row `y` alone: a 64x64 grid in a short pane draws only the rows in view."""
         lines, width = self._lines(), self.size.width
         if not 0 <= y < len(lines):
             return Strip.blank(width, self.visual_style.rich_style)
-        return Visual.to_strips(self, lines[y], width, 1, self.visual_style, pad=True)[0]
+        line = lines[self.sticky(y)]
+        return Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
 
     def text(self) -> str:
         """Everything the widget shows, as plain text (one line per row)."""
