@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,14 @@ def test_finite_differences_agree_away_from_kinks(config):
     assert result.agree, [(p.name, p.max_rel_error) for p in result.params if not p.agree]
     assert [p.name for p in result.params] == list(manual_pass(problem).gradients())
     assert not result.sampled  # these are all below 20,000 parameters
+
+
+@pytest.mark.xfail(strict=True, reason="a known false alarm of the noise model: b9's units 14 "
+                   "and 15 are off (gradient exactly 0) but their estimates are -5.7e-3 and "
+                   "-1.1e-2, 1.7e-5 of the tensor's scale, above RTOL; found by hypothesis")
+def test_a_known_false_alarm_of_the_finite_differences():
+    problem = float64_problem(RunConfig(K=12, d=15, seed=1011))
+    assert finite_differences(problem, manual_pass(problem).gradients()).agree
 
 
 def test_every_entry_checked_and_estimates_are_close():
