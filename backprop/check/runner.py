@@ -47,9 +47,22 @@ class CheckError(UserError):
 def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
                  memory: int = MEMORY_LIMIT) -> tuple[list[Submission], str, int]:
     """The student's result on every config, and what it printed (kept, and how much)."""
+    return _run(target, configs, timeout, memory, trace=False)[:3]
+
+
+def run_traced(target: Target, configs: Sequence[RunConfig], timeout: float,
+               memory: int = MEMORY_LIMIT) -> tuple[list[Submission], str, int, dict[str, int]]:
+    """As run_in_child, and the line of their file that computed each value of the first
+    config (keys as `backprop.check.lines.step_values`'); the first call is traced."""
+    return _run(target, configs, timeout, memory, trace=True)
+
+
+def _run(target: Target, configs: Sequence[RunConfig], timeout: float, memory: int,
+         trace: bool) -> tuple[list[Submission], str, int, dict[str, int]]:
     read_end, write_end = os.pipe()
     job = {"fd": write_end, "path": str(target.path), "function": target.function,
-           "configs": [c.describe() for c in configs], "memory": memory, "cap": OUTPUT_CAP}
+           "configs": [c.describe() for c in configs], "memory": memory, "cap": OUTPUT_CAP,
+           "trace": trace}
     child = subprocess.Popen([sys.executable, "-m", "backprop.check.child"],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, pass_fds=(write_end,),
@@ -68,11 +81,12 @@ def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
 
 
 def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence[RunConfig],
-             timeout: float) -> tuple[list[Submission], str, int]:
+             timeout: float) -> tuple[list[Submission], str, int, dict[str, int]]:
     # A result is the gradients and at most four intermediates per layer, in float64.
     reader = Reader(max_bytes=max(8 * (c.parameters + 4 * c.batch * c.d * c.layers)
                                   for c in configs))
     found: dict[int, Submission] = {}
+    lines: dict[str, int] = {}
     stage, deadline = None, time.monotonic() + STARTUP
     name = target.path.name
     while True:
@@ -103,13 +117,15 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
             elif kind == "result":
                 index = int(header["index"])
                 found[index] = _submission(tensors, configs[index])
+                if index == 0:
+                    lines = _lines(header.get("lines"), target)
             elif kind == "error":
                 raise _error(header, target, configs)
             elif kind == "done":
                 if len(found) != len(configs):
                     break
                 return [found[i] for i in range(len(configs))], str(header["output"]), \
-                    int(header["printed"])
+                    int(header["printed"]), lines
     status = child.wait()
     at = f"while loading {name}" if stage in (None, "load") else where(configs, stage)
     if status < 0:
@@ -135,6 +151,15 @@ def _submission(tensors: dict, config: RunConfig) -> Submission:
         return normalise((grads, extra) if extra else grads, make_problem(config))
     except (UserError, ValueError, IndexError) as err:
         raise CheckError(f"the process running the check sent a bad result ({err}).") from None
+
+
+def _lines(sent: object, target: Target) -> dict[str, int]:
+    """The child's line numbers, kept only where they are lines of the file (not trusted)."""
+    if not isinstance(sent, dict):
+        return {}
+    count = len(target.path.read_text("utf-8", errors="replace").splitlines())
+    return {str(key): line for key, line in sent.items()
+            if type(line) is int and 1 <= line <= count}
 
 
 def _error(header: dict, target: Target, configs: Sequence[RunConfig]) -> CheckError:
