@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from backprop.config import RunConfig
 from tui.screens.steps import StepScreen
+
+if TYPE_CHECKING:
+    from backprop.check.loader import Target
 
 
 class GradTUI(App[None]):
@@ -19,13 +23,20 @@ class GradTUI(App[None]):
     CSS = resources.files("tui").joinpath("gradtui.tcss").read_text("utf-8")
     TITLE = "gradtui"
 
-    def __init__(self, config: RunConfig | None = None, out: str = "build") -> None:
+    def __init__(self, config: RunConfig | None = None, out: str = "build",
+                 check: tuple[Target, float] | None = None) -> None:
         super().__init__()
         self.config = config or RunConfig()
         self.out = out
+        self.check = check   # gradtui --check: the student's file and function, the timeout
+        self.failure: tuple[str, str | None] | None = None   # why the check could not run
 
     def get_default_screen(self) -> Screen:
         """The stepping screen, for the config given on the command line."""
+        if self.check is not None:
+            from tui.screens.check_steps import CheckStepScreen
+
+            return CheckStepScreen(self.config, *self.check, out=self.out)
         return StepScreen(self.config, self.out)
 
     def on_ready(self) -> None:
