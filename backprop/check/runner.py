@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backprop.check.loader import Target
@@ -51,14 +51,23 @@ def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
 
 
 def run_traced(target: Target, configs: Sequence[RunConfig], timeout: float,
-               memory: int = MEMORY_LIMIT) -> tuple[list[Submission], str, int, dict[str, int]]:
+               memory: int = MEMORY_LIMIT, cancelled: Callable[[], bool] = lambda: False
+               ) -> tuple[list[Submission], str, int, dict[str, int]]:
     """As run_in_child, and the line of their file that computed each value of the first
-    config (keys as `backprop.check.lines.step_values`'); the first call is traced."""
-    return _run(target, configs, timeout, memory, trace=True)
+    config (keys as `backprop.check.lines.step_values`'); the first call is traced.
+
+    When `cancelled()` turns true (a screen closing), the child is killed and Cancelled raised.
+    """
+    return _run(target, configs, timeout, memory, trace=True, cancelled=cancelled)
+
+
+class Cancelled(Exception):
+    """The check was given up by whoever asked for it; the child has been killed."""
 
 
 def _run(target: Target, configs: Sequence[RunConfig], timeout: float, memory: int,
-         trace: bool) -> tuple[list[Submission], str, int, dict[str, int]]:
+         trace: bool, cancelled: Callable[[], bool] = lambda: False
+         ) -> tuple[list[Submission], str, int, dict[str, int]]:
     read_end, write_end = os.pipe()
     job = {"fd": write_end, "path": str(target.path), "function": target.function,
            "configs": [c.describe() for c in configs], "memory": memory, "cap": OUTPUT_CAP,
@@ -74,14 +83,15 @@ def _run(target: Target, configs: Sequence[RunConfig], timeout: float, memory: i
     try:
         child.stdin.write(json.dumps(job).encode())
         child.stdin.close()
-        return _collect(child, read_end, target, configs, timeout)
+        return _collect(child, read_end, target, configs, timeout, cancelled)
     finally:
         os.close(read_end)
         _kill(child)
 
 
 def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence[RunConfig],
-             timeout: float) -> tuple[list[Submission], str, int, dict[str, int]]:
+             timeout: float, cancelled: Callable[[], bool]
+             ) -> tuple[list[Submission], str, int, dict[str, int]]:
     # A result is the gradients and at most four intermediates per layer, in float64.
     reader = Reader(max_bytes=max(8 * (c.parameters + 4 * c.batch * c.d * c.layers)
                                   for c in configs))
@@ -99,7 +109,9 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
             what = (f"loading {name} did not finish" if stage == "load" else
                     f"{where(configs, stage)}, your {target.function} did not return")
             raise CheckError(f"{what} within {timeout:g} s (the limit is --timeout).")
-        if not select.select([fd], [], [], left)[0]:
+        if cancelled():
+            raise Cancelled
+        if not select.select([fd], [], [], min(left, 0.1))[0]:
             continue
         data = os.read(fd, 1 << 20)
         if not data:

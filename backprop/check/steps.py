@@ -116,8 +116,12 @@ def first_differing(steps: tuple[CheckStep, ...]) -> int | None:
 
 
 def check_run(target: Target, config: RunConfig, timeout: float,
-              stage: Callable[[str], None] = lambda name: None, sweep: bool = True) -> CheckRun:
-    """Run the student's function in a child on `config` (and the sweep); their steps."""
+              stage: Callable[[str], None] = lambda name: None, sweep: bool = True,
+              cancelled: Callable[[], bool] = lambda: False) -> CheckRun:
+    """Run the student's function in a child on `config` (and the sweep); their steps.
+
+    `cancelled()` true ends the child and raises runner.Cancelled (see run_traced).
+    """
     from backprop.check.core import assemble
     from backprop.check.runner import run_traced
     from backprop.check.sweep import plan
@@ -125,7 +129,8 @@ def check_run(target: Target, config: RunConfig, timeout: float,
 
     configs = plan(config, sweep)
     stage(f"running {target.path.name} in a separate process")
-    found, output, printed, lines = run_traced(target, configs, timeout)
+    found, output, printed, lines = run_traced(target, configs, timeout,
+                                               cancelled=cancelled)
     stage("comparing with autograd")
     result = assemble(target.spec, configs, found, output, printed)
     reference = compute_run(config, fd=False)

@@ -90,6 +90,12 @@ async def test_the_screen_starts_on_the_first_differing_step_with_the_students_l
         keys = [str(w.content) for w in app.screen.query(".help-key")]
         texts = [str(w.content) for w in app.screen.query(".help-text")]
         assert texts[keys.index("c")].startswith("the check: every tensor's verdict, the sweep")
+        await pilot.press("escape")
+        # Enter in the check steps through the smallest failing config: it is checked next.
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.config == run.check.smallest
+        assert run.check.smallest.layers < CONFIG.layers
 
 
 @pytest.mark.parametrize(("target", "words"), [

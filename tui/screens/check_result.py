@@ -14,6 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from backprop.config import RunConfig
+
 if TYPE_CHECKING:
     from backprop.check.result import Check
 
@@ -53,12 +55,14 @@ def sweep_text(check: Check) -> Content:
     return Content("\n").join(lines)
 
 
-class CheckResultScreen(ModalScreen[None]):
-    """The whole check of the student's function, as gradreport check prints it."""
+class CheckResultScreen(ModalScreen[RunConfig | None]):
+    """The whole check of the student's function, as gradreport check prints it; Enter
+    returns the smallest failing config, to step through it."""
 
     DEFAULT_CSS = DEFAULT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,c", "close", "Close", id="check-result.close")]
+        Binding("escape,q,c", "close", "Close", id="check-result.close"),
+        Binding("enter", "smallest", "Smallest failing", id="check-result.smallest")]
 
     def __init__(self, check: Check) -> None:
         super().__init__()
@@ -78,8 +82,15 @@ class CheckResultScreen(ModalScreen[None]):
             yield Static(sweep_text(check), id="check-sweep")
             yield Static("Diagnosis", classes="check-heading")
             yield Static(Content(check.diagnosis.sentence), id="check-diagnosis")
-            yield Static("Escape, q or c closes this.", classes="check-close")
+            smallest = ("" if check.smallest is None else
+                        "Enter steps through the smallest failing config; ")
+            yield Static(f"{smallest}Escape, q or c closes this.", classes="check-close")
 
     def action_close(self) -> None:
         """Back to the steps."""
         self.dismiss(None)
+
+    def action_smallest(self) -> None:
+        """Back to the steps, of the smallest config that fails (when one does)."""
+        if self.check.smallest is not None:
+            self.dismiss(self.check.smallest)

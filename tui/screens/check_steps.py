@@ -62,12 +62,16 @@ class CheckStepScreen(StepScreen):
         """Run the student's function in its child process and build their steps."""
         worker = get_current_worker()
         self.post_message(self.Stage(config, "importing torch"))
+        from backprop.check.runner import Cancelled
         from backprop.check.steps import check_run
         from backprop.errors import UserError
 
         try:
             run = check_run(self.target, config, self.timeout,
-                            stage=lambda name: self.post_message(self.Stage(config, name)))
+                            stage=lambda name: self.post_message(self.Stage(config, name)),
+                            cancelled=lambda: worker.is_cancelled)
+        except Cancelled:   # a newer config, or the app closing: the child is gone
+            return
         except UserError as err:
             self.post_message(self.Failed(config, str(err), getattr(err, "traceback", None)))
             return
@@ -116,7 +120,12 @@ class CheckStepScreen(StepScreen):
             return
         from tui.screens.check_result import CheckResultScreen
 
-        self.app.push_screen(CheckResultScreen(self.run.check))
+        def chosen(config: RunConfig | None) -> None:
+            if config is not None and config != self.config:
+                self._placed = False   # its run, too, opens on its first differing step
+                self.config = config
+
+        self.app.push_screen(CheckResultScreen(self.run.check), chosen)
 
     def action_export(self) -> None:
         """The files of a check are gradreport check's to write."""
