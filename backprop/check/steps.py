@@ -9,9 +9,7 @@ says that none did. Their code runs in the check's child process, never here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
@@ -25,7 +23,6 @@ from backprop.trace import Trace
 from backprop.verdict import state
 
 if TYPE_CHECKING:
-    from backprop.check.loader import Target
     from backprop.check.result import Check
     from backprop.config import RunConfig
     from backprop.diagnostics import Diagnostic
@@ -113,30 +110,3 @@ def _agreement(symbol: str, mine: torch.Tensor, theirs: torch.Tensor):
 def first_differing(steps: tuple[CheckStep, ...]) -> int | None:
     """The index of the first step that differs or cannot be compared; None when all agree."""
     return next((s.index for s in steps if state(s.agreement) != "agree"), None)
-
-
-def check_run(target: Target, config: RunConfig, timeout: float,
-              stage: Callable[[str], None] = lambda name: None, sweep: bool = True,
-              cancelled: Callable[[], bool] = lambda: False) -> CheckRun:
-    """Run the student's function in a child on `config` (and the sweep); their steps.
-
-    `cancelled()` true ends the child and raises runner.Cancelled (see run_traced).
-    """
-    from backprop.check.core import assemble
-    from backprop.check.runner import run_traced
-    from backprop.check.sweep import plan
-    from backprop.run import compute_run
-
-    configs = plan(config, sweep)
-    stage(f"running {target.path.name} in a separate process")
-    found, output, printed, lines = run_traced(target, configs, timeout,
-                                               cancelled=cancelled)
-    stage("comparing with autograd")
-    result = assemble(target.spec, configs, found, output, printed)
-    reference = compute_run(config, fd=False)
-    steps = build_check_steps(found[0], reference.autograd, lines, target.path.name,
-                              config.batch)
-    source = Path(target.path).read_text("utf-8", errors="replace")
-    return CheckRun(config, reference.problem, reference.autograd, steps,
-                    first_differing(steps), result, target.path.name, source,
-                    reference.diagnostics, reference.records)

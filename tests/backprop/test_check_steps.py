@@ -14,7 +14,8 @@ from backprop.autograd import reference_pass
 from backprop.check.contract import inputs, normalise
 from backprop.check.lines import find_lines, traced_call
 from backprop.check.loader import parse_target
-from backprop.check.steps import build_check_steps, check_run, first_differing
+from backprop.check.session import check_run
+from backprop.check.steps import build_check_steps, first_differing
 from backprop.config import RunConfig
 from backprop.problem import make_problem
 from backprop.verdict import state

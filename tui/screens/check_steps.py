@@ -63,7 +63,7 @@ class CheckStepScreen(StepScreen):
         worker = get_current_worker()
         self.post_message(self.Stage(config, "importing torch"))
         from backprop.check.runner import Cancelled
-        from backprop.check.steps import check_run
+        from backprop.check.session import check_run
         from backprop.errors import UserError
 
         try:
