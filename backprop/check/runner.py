@@ -51,14 +51,17 @@ def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
 
 
 def run_traced(target: Target, configs: Sequence[RunConfig], timeout: float,
-               memory: int = MEMORY_LIMIT, cancelled: Callable[[], bool] = lambda: False
+               memory: int = MEMORY_LIMIT, cancelled: Callable[[], bool] = lambda: False,
+               first: Callable[[Submission, dict[str, int]], None] | None = None
                ) -> tuple[list[Submission], str, int, dict[str, int]]:
     """As run_in_child, and the line of their file that computed each value of the first
     config (keys as `backprop.check.lines.step_values`'); the first call is traced.
 
-    When `cancelled()` turns true (a screen closing), the child is killed and Cancelled raised.
+    When `cancelled()` turns true (a screen closing), the child is killed and Cancelled
+    raised. `first(submission, lines)` is called as soon as the first config's result is in.
     """
-    return _run(target, configs, timeout, memory, trace=True, cancelled=cancelled)
+    return _run(target, configs, timeout, memory, trace=True, cancelled=cancelled,
+                first=first)
 
 
 class Cancelled(Exception):
@@ -66,7 +69,8 @@ class Cancelled(Exception):
 
 
 def _run(target: Target, configs: Sequence[RunConfig], timeout: float, memory: int,
-         trace: bool, cancelled: Callable[[], bool] = lambda: False
+         trace: bool, cancelled: Callable[[], bool] = lambda: False,
+         first: Callable[[Submission, dict[str, int]], None] | None = None
          ) -> tuple[list[Submission], str, int, dict[str, int]]:
     read_end, write_end = os.pipe()
     job = {"fd": write_end, "path": str(target.path), "function": target.function,
@@ -83,14 +87,15 @@ def _run(target: Target, configs: Sequence[RunConfig], timeout: float, memory: i
     try:
         child.stdin.write(json.dumps(job).encode())
         child.stdin.close()
-        return _collect(child, read_end, target, configs, timeout, cancelled)
+        return _collect(child, read_end, target, configs, timeout, cancelled, first)
     finally:
         os.close(read_end)
         _kill(child)
 
 
 def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence[RunConfig],
-             timeout: float, cancelled: Callable[[], bool]
+             timeout: float, cancelled: Callable[[], bool],
+             first: Callable[[Submission, dict[str, int]], None] | None = None
              ) -> tuple[list[Submission], str, int, dict[str, int]]:
     # A result is the gradients and at most four intermediates per layer, in float64.
     reader = Reader(max_bytes=max(8 * (c.parameters + 4 * c.batch * c.d * c.layers)
@@ -131,6 +136,8 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
                 found[index] = _submission(tensors, configs[index])
                 if index == 0:
                     lines = _lines(header.get("lines"), target)
+                    if first is not None:
+                        first(found[0], lines)
             elif kind == "error":
                 raise _error(header, target, configs)
             elif kind == "done":

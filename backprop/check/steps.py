@@ -47,7 +47,8 @@ class CheckRun:
     autograd: Trace
     steps: tuple[CheckStep, ...]
     first: int | None              # the index of the first step that differs, None: all agree
-    check: Check                   # the default run, the sweep and the diagnosis
+    check: Check | None            # the default run, the sweep and the diagnosis (None
+                                   # while the sweep is still running)
     name: str                      # their file's name: mine.py
     source: str                    # their file's text, shown in the code pane
     diagnostics: tuple[Diagnostic, ...]   # of the problem: a dead output unit, an overflow

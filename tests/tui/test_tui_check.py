@@ -7,11 +7,12 @@ a mistake planted at layer 3: the points below are each asserted on that one scr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 from pathlib import Path
 
 import pytest
-from tui_pilot import settle, text_of, values_text
+from tui_pilot import settle, text_of, values_text, wait_for
 
 from backprop.check.loader import parse_target
 from backprop.config import RunConfig
@@ -20,6 +21,7 @@ from cli.gradtui import main
 from tui.app import GradTUI
 from tui.cells import compact
 from tui.screens.check_result import CheckResultScreen
+from tui.screens.check_steps import check_status
 from tui.widgets.code_view import CodeView
 from tui.widgets.step_list import StepList
 
@@ -45,8 +47,13 @@ async def test_the_screen_starts_on_the_first_differing_step_with_the_students_l
     app = GradTUI(CONFIG, check=(parse_target(str(planted)), 60.0))
     source = planted.read_text().splitlines()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await settle(pilot, timeout=120)
+        screen = await settle(pilot, timeout=120)   # the steps; the sweep may still run
+        early = screen.run
+        await wait_for(pilot, lambda: screen.run.check is not None, timeout=120)
         run = screen.run
+        assert run.steps == early.steps
+        assert str(check_status(dataclasses.replace(run, check=None), run.first, CONFIG)) \
+            .endswith("│ the sweep is running …")
         # The start step is the first that differs: δ_3, every step before it agrees.
         step = run.steps[screen.cursor]
         assert step.symbol == "delta_3" and screen.cursor == run.first

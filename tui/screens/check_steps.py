@@ -66,17 +66,20 @@ class CheckStepScreen(StepScreen):
         from backprop.check.session import check_run
         from backprop.errors import UserError
 
-        try:
+        def show(run: CheckRun) -> None:
+            if not worker.is_cancelled:
+                self.post_message(self.Computed(run, _graph_nodes(run), (run.source, 1)))
+
+        try:   # their steps are shown once the first config is done; the sweep follows
             run = check_run(self.target, config, self.timeout,
                             stage=lambda name: self.post_message(self.Stage(config, name)),
-                            cancelled=lambda: worker.is_cancelled)
+                            cancelled=lambda: worker.is_cancelled, steps_first=show)
         except Cancelled:   # a newer config, or the app closing: the child is gone
             return
         except UserError as err:
             self.post_message(self.Failed(config, str(err), getattr(err, "traceback", None)))
             return
-        if not worker.is_cancelled:
-            self.post_message(self.Computed(run, _graph_nodes(run), (run.source, 1)))
+        show(run)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -115,8 +118,8 @@ class CheckStepScreen(StepScreen):
 
     def action_check_result(self) -> None:
         """Show the check: the verdict of every tensor, the sweep and the diagnosis."""
-        if self.run is None:
-            self.notify("The check is still running; its results come with the steps.")
+        if self.run is None or self.run.check is None:
+            self.notify("The sweep is still running; c shows the check once it is done.")
             return
         from tui.screens.check_result import CheckResultScreen
 
@@ -136,14 +139,18 @@ class CheckStepScreen(StepScreen):
 def check_status(run: CheckRun, cursor: int, pending: RunConfig) -> Content:
     """The status line: the verdict first (it must never be cut), the step, the config."""
     check = run.check
-    good = check.agree
-    verdict = ("your pass agrees with autograd, sweep too" if good else
-               f"differs from step {run.first + 1}" if run.first is not None else
+    good = run.first is None and (check is None or check.agree)
+    verdict = (f"differs from step {run.first + 1}" if run.first is not None else
+               f"all {len(run.steps)} steps agree" if check is None else
+               "your pass agrees with autograd, sweep too" if good else
                f"the sweep: {check.passed} of {len(check.sweep)} agree")
     parts: list = [(verdict, "$success" if good else "bold $error"), " │ ",
                    (f"step {cursor + 1}/{len(run.steps)}", "bold"), " │ ",
                    f"{run.name} │ {config_text(run.config)}"]
     if pending != run.config:
         parts.append((f" │ checking {config_text(pending)} …", "bold $warning"))
-    parts.append(("  c: diagnosis and sweep", "dim"))
+    elif check is None:
+        parts.append((" │ the sweep is running …", "bold $warning"))
+    else:
+        parts.append(("  c: diagnosis and sweep", "dim"))
     return Content.assemble(*parts)
