@@ -33,7 +33,7 @@ report: $(STAMP)
 	$(BIN)/gradreport build --pdf --out build
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2   # both cores: the suite is mostly torch and layout, CPU-bound
 
 lint: $(STAMP)
 	$(BIN)/ruff check backprop cli report tui tests benchmarks

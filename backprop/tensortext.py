@@ -44,6 +44,8 @@ class Gradients:
 
 def read_gradients(path: str | Path) -> Gradients:
     """Any file `gradreport compare` reads; raises UserError with one sentence."""
+    if not _looks_known(Path(path)):   # a large file of something else is not read whole
+        raise TensorTextError(f"{path}: not a file compare knows; it reads {KNOWN}.")
     text = read_text_file(path, "a file of gradients")
     stripped = text.removeprefix("\ufeff").lstrip()
     if stripped.startswith(MAGIC):
@@ -55,6 +57,18 @@ def read_gradients(path: str | Path) -> Gradients:
     if stripped and all(_is_numbers(line) for line in text.splitlines()):
         return Gradients("savetxt", {"tensor 1": parse_savetxt(text, str(path))}, None)
     raise TensorTextError(f"{path}: not a file compare knows; it reads {KNOWN}.")
+
+
+def _looks_known(path: Path) -> bool:
+    """Whether the file's first characters could start one of the known kinds."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return True   # read_text_file says what is wrong with it, in its own words
+    first = head.split(b"\n", 1)[0].decode("ascii", "replace")
+    return (not head or head.startswith((MAGIC.encode(), b"tensor(", b"#"))
+            or _is_numbers(first) or len(first) >= 4000)
 
 
 def _is_numbers(line: str) -> bool:

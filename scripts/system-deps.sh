@@ -3,12 +3,12 @@
 # Without root or sudo, stop and print the exact command to run.
 set -euo pipefail
 
-packages=(graphviz libharfbuzz-subset0 fonts-dejavu-extra poppler-utils tmux)
+packages=(graphviz libharfbuzz-subset0 fonts-dejavu-extra poppler-utils tmux chromium)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  for tool in dot pdftotext tmux; do
+  for tool in dot pdftotext tmux chromium; do
     command -v "$tool" >/dev/null 2>&1 || {
-      echo "system-deps: '$tool' is missing; install Graphviz, Poppler's utilities, tmux," \
+      echo "system-deps: '$tool' is missing; install Graphviz, Poppler's utilities, tmux, Chromium," \
            "HarfBuzz's subset library and the DejaVu fonts with your package manager." >&2
       exit 1
     }

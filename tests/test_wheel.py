@@ -54,6 +54,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert built.returncode == 0, built.stderr
     wheel = next((base / "dist").glob("backprop_lab-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
+    for package in ("backprop", "cli", "report", "tui"):   # pyproject lists them one by one
+        for init in (ROOT / package).rglob("__init__.py"):
+            assert init.relative_to(ROOT).as_posix() in names, f"{init.parent} is not packaged"
     assert "report/templates/report.css" in names
     assert "report/templates/chapters/notes.html.j2" in names
     assert "tui/gradtui.tcss" in names

@@ -53,7 +53,8 @@ def normalise(result: object, problem: Problem) -> Submission:
             grads = {**_layers("W", result[0], n), **_layers("b", result[1], n)}
             extra = result[2] if len(result) == 3 else None
     elif isinstance(result, (tuple, list)):
-        raise SubmissionError(f"your backward returned {len(result)} items; it must return "
+        items = "1 item" if len(result) == 1 else f"{len(result)} items"
+        raise SubmissionError(f"your backward returned {items}; it must return "
                               "grad_W, grad_b and optionally a dict of intermediates.")
     else:
         raise SubmissionError(f"your backward returned {_kind(result)}; it must return "

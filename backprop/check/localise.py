@@ -60,8 +60,8 @@ def first_divergence(rows: tuple[Judged, ...], n: int, batch: int) -> str | None
         lead = f"{wrong.name} differs already at the output layer: the error is in "
     else:
         lead = f"{_agreeing_above(k, n)}; {wrong.name} is the first that differs: the error is in "
-    if wrong.kind == "grad_h":
-        return lead + formula("eq-grad-h", k, n) + "."
+    if wrong.kind == "grad_h":   # at the output layer, dL/dh_n is dL/dy_pred
+        return lead + formula("eq-grad-out" if k == n else "eq-grad-h", k, n) + "."
     if wrong.kind == "delta":
         if k == n:
             return lead + formula("eq-delta-out", k, n) + "."
@@ -69,22 +69,19 @@ def first_divergence(rows: tuple[Judged, ...], n: int, batch: int) -> str | None
             return lead + "the mask in " + formula("eq-delta", k, n) + "."
         return lead + formula("eq-delta-down", k, n) + "."
     w_bad, b_bad = not here["grad_W"].agree, not here["grad_b"].agree
-    delta_known = "delta" in here and here["delta"].agree
-    if delta_known or not b_bad:
-        if not w_bad:
-            return lead + formula("eq-grad-b", k, n) + "."
-        if delta_known:
-            return lead + formula("eq-grad-W", k, n) + "."
     if not w_bad:
         return lead + formula("eq-grad-b", k, n) + "."
+    if "delta" in here:   # given, and it agreed: only what is made from δ_k is left
+        also = f" and in {formula('eq-grad-b', k, n)}" if b_bad else ""
+        return lead + formula("eq-grad-W", k, n) + also + "."
+    if batch == 1 and not b_bad:   # then dL/db_k is δ_k itself, and it agrees
+        return lead + formula("eq-grad-W", k, n) + f", since dL/db_{k} = δ_{k} agrees."
     if k == n:
         source = f"{formula('eq-grad-out', k, n)} or in {formula('eq-delta-out', k, n)}"
     else:
         source = formula("eq-delta-down", k, n)
     if b_bad:
         return lead + f"{source}, from which both dL/dW_{k} and dL/db_{k} are made."
-    if batch == 1:   # then dL/db_k is δ_k itself, and it agrees
-        return lead + formula("eq-grad-W", k, n) + f", since dL/db_{k} = δ_{k} agrees."
     return lead + f"{source} or in {formula('eq-grad-W', k, n)}."
 
 

@@ -59,7 +59,7 @@ RIGHT = mutant(frozenset())(list(PROBLEM.weights), list(PROBLEM.biases), PROBLEM
 
 @pytest.mark.parametrize(("result", "words"), [
     (3.0, "your backward returned a float; it must return grad_W, grad_b"),
-    ((RIGHT[0],), "your backward returned 1 items"),
+    ((RIGHT[0],), "your backward returned 1 item;"),
     ((*RIGHT, {}, {}), "returned 4 items"),
     ((RIGHT[0][:2], RIGHT[1]), "your grad_W has 2 entries; the network has 3 layers, so it "
                                "needs 3 (grad_W[0] is dL/dW_1)"),

@@ -107,3 +107,14 @@ def test_a_wrong_forward_intermediate_is_named_from_the_input_up():
     first = check(backward, CONFIG, sweep=False).first
     assert first.startswith("your forward pass differs first at z_3: the error is in "
                             "z_3 = h_2 W_3 + b_3 (eq. 2.2)")
+
+
+def test_a_wrong_gradient_at_the_output_names_dL_dy_pred_when_intermediates_say_so():
+    def backward(W, b, x, y):
+        grad_W, grad_b, extra = intermediates_solution.backward(W, b, x, y)
+        extra["grad_h"][-1] = extra["grad_h"][-1] * 2
+        return grad_W, grad_b, extra
+
+    first = check(backward, CONFIG, sweep=False).first
+    assert first == (f"dL/dh_{N} differs already at the output layer: the error is in "
+                     f"dL/dy_pred = 2 (y_pred − y) (eq. {NUMBERS['eq-grad-out']}).")

@@ -1,8 +1,7 @@
 import argparse
-import subprocess
-import sys
 
 import pytest
+from support import python
 
 from backprop.config import DEFAULT_SEED, ConfigError, RunConfig
 from cli.options import add_run_options, config_from_args
@@ -59,5 +58,5 @@ def test_options_build_the_config():
 
 def test_config_does_not_import_torch():
     code = "import sys, backprop.config; print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = python("-c", code, check=True)
     assert out.stdout.strip() == "False"

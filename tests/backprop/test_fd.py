@@ -95,7 +95,9 @@ def test_a_huge_loss_never_passes_a_wrong_gradient():
     right = finite_differences(problem, grads)
     assert right.agree and right.resolved > 0
     assert sum(p.unresolved for p in right.params) > 0   # said, not hidden
-    for name in list(grads)[::7]:   # every 7th tensor: W1, b4, W8, ... b60
+    # The first, a middle and the last layer (each a whole finite-difference check: every
+    # 7th tensor, as before, cost 18 of them and most of this file's time).
+    for name in ("W1", "b30", "W61"):
         wrong = dict(grads)
         wrong[name] = grads[name] * 2
         check = next(p for p in finite_differences(problem, wrong).params if p.name == name)

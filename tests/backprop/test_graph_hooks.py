@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import torch
 from graph_walk import objects_by_number
+from support import same_bits
 
-from backprop.compare import compare
 from backprop.config import RunConfig
 from backprop.graph import graph_of_run
 from backprop.run import compute_run
@@ -25,10 +25,6 @@ def hand_written(run, tag: str, k: int):
     if tag == "grad_y_pred":
         return trace.grad_y_pred
     return getattr(trace, tag)[k - 1]
-
-
-def same_bits(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.shape == b.shape and compare("g", a, b).bitwise
 
 
 def node_outputs(run, graph) -> dict[int, tuple]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
 import torch
 from graph_walk import objects_by_number
+from support import python
 
 from backprop.config import RunConfig
 from backprop.graph import graph_json, graph_of_run, nodes_for_step
@@ -86,8 +85,7 @@ def test_numbering_is_identical_across_runs_and_processes(run, graph):
             "g = graph_of_run(compute_run(RunConfig())); "
             "t = graph_json(g) + g.dot + g.dot_saved + g.svg + g.svg_saved; "
             "print(hashlib.sha256(t.encode()).hexdigest())")
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True)
+    other = python("-c", code, check=True)   # another process: other id()s, same graph
     assert other.stdout.strip() == digest(graph)
     assert "0x" not in graph.dot and not re.search(r"\d{9,}", graph.dot)  # no id() leaks
 

@@ -6,6 +6,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import same_bits
 
 from backprop.autograd import reference_pass
 from backprop.config import DTYPES, INITS, RunConfig
@@ -20,13 +21,6 @@ configs = st.builds(
     K=st.integers(1, 12), d=st.integers(1, 24), batch=st.integers(1, 4),
     seed=st.integers(0, 2**32), init=st.sampled_from(INITS), dtype=st.sampled_from(DTYPES),
 )
-
-
-def same_bits(a: torch.Tensor, b: torch.Tensor) -> bool:
-    if a.dtype == torch.bool:
-        return torch.equal(a, b)
-    view = {torch.float32: torch.int32, torch.float64: torch.int64}[a.dtype]
-    return a.dtype == b.dtype and torch.equal(a.view(view), b.view(view))
 
 
 @settings(max_examples=150, deadline=None)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import support
 
 from backprop.config import RunConfig
 
@@ -40,11 +39,9 @@ def build_in_process(config: RunConfig, folder: Path) -> Built:
     return Built(folder, report, render_html(report))
 
 
-def gradreport(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the gradreport command line in a fresh interpreter, as a user would."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "cli.gradreport", *args], env=environment,
-                          capture_output=True, text=True, timeout=300)
+def gradreport(*args: str, env: dict[str, str] | None = None) -> support.Ran:
+    """Run the gradreport command line in this process, with a reproducible date."""
+    return support.gradreport(*args, env={"SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
 
 
 @pytest.fixture(name="build_in_process", scope="session")
@@ -59,8 +56,7 @@ def _reproducible_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def default_cli(
-        tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+def default_cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, support.Ran]:
     """`gradreport build --pdf` of the default config: the folder it wrote, and how it ran."""
     out = tmp_path_factory.mktemp("default")
     done = gradreport("build", "--pdf", "--out", str(out))
@@ -69,14 +65,14 @@ def default_cli(
 
 
 @pytest.fixture(scope="session")
-def default_pdf(default_cli: tuple[Path, subprocess.CompletedProcess]) -> Path:
+def default_pdf(default_cli: tuple[Path, support.Ran]) -> Path:
     """The folder `gradreport build --pdf` wrote for the default config."""
     return default_cli[0]
 
 
 @pytest.fixture(name="gradreport")
 def _gradreport():
-    """gradreport(*args) -> CompletedProcess, in a fresh interpreter."""
+    """gradreport(*args, env=...) -> support.Ran, in this process."""
     return gradreport
 
 

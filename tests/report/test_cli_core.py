@@ -3,17 +3,11 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support import gradreport, program, python
 
 from backprop.datfile import read_dat
-
-
-def gradreport(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "cli.gradreport", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "COLUMNS": "120"})
 
 
 def assert_one_sentence(result, *words):
@@ -74,9 +68,8 @@ def test_compare_never_cuts_a_number_at_80_columns(built, columns):
     import re
 
     out, _ = built
-    result = subprocess.run([sys.executable, "-m", "cli.gradreport", "compare",
-                             out / "torch_autograd.dat", out / "my_autograd.dat"],
-                            capture_output=True, text=True, env={**os.environ, "COLUMNS": columns})
+    result = program("gradreport", "compare", out / "torch_autograd.dat",
+                     out / "my_autograd.dat", env={"COLUMNS": columns})
     rows = [line for line in result.stdout.splitlines() if re.match(r"│ [Wb]\d", line)]
     assert len(rows) == 22
     for line in rows:
@@ -87,9 +80,8 @@ def test_compare_never_cuts_a_number_at_80_columns(built, columns):
 def test_a_full_disk_for_stdout_is_one_sentence(built):
     out, _ = built
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "cli.gradreport", "compare",
-                                 out / "torch_autograd.dat", out / "my_autograd.dat"],
-                                stdout=full, stderr=subprocess.PIPE, text=True)
+        result = program("gradreport", "compare", out / "torch_autograd.dat",
+                         out / "my_autograd.dat", stdout=full, stderr=subprocess.PIPE)
     assert result.returncode == 2
     assert result.stderr == "gradreport: cannot write the output: no space left on device.\n"
 
@@ -119,9 +111,8 @@ def test_an_ascii_terminal_gets_no_traceback(built, tmp_path):
     out, _ = built
     odd = tmp_path / "ünï.dat"
     odd.write_bytes((out / "my_autograd.dat").read_bytes())
-    result = subprocess.run([sys.executable, "-m", "cli.gradreport", "compare",
-                             out / "torch_autograd.dat", odd], capture_output=True,
-                            env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "200"})
+    result = program("gradreport", "compare", out / "torch_autograd.dat", odd, text=False,
+                     env={"PYTHONIOENCODING": "ascii", "COLUMNS": "200"})
     assert result.returncode == 0 and result.stderr == b""
     assert b"\\xfcn\\xef.dat" in result.stdout
 
@@ -153,8 +144,9 @@ def test_compare_different_runs(built, tmp_path):
     (["compare", "missing1.dat", "missing2.dat"], ["missing1.dat: no such file"]),
     (["compare", "x.dat", "x.dat", "--digits", "0"], ["--digits must be between 1 and 17"]),
 ])
-def test_bad_options_are_one_sentence(args, words, tmp_path):
-    assert_one_sentence(gradreport(*args, cwd=tmp_path), *words)
+def test_bad_options_are_one_sentence(args, words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert_one_sentence(gradreport(*args), *words)
 
 
 def test_truncated_file_names_the_line(built, tmp_path):
@@ -254,8 +246,7 @@ def test_runs_are_deterministic(built, tmp_path):
 def test_bad_options_fail_without_importing_torch(tmp_path):
     code = ("import sys; from cli.gradreport import main; code = main(['build', '-K', '0']); "
             "print(code, 'torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    out = python("-c", code)
     assert out.stdout.split() == ["2", "False"]
 
 

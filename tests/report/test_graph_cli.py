@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import gradreport
 
 from cli.gradreport import main
 
@@ -65,9 +64,7 @@ def test_names_with_brackets_are_printed_as_text(tmp_path, capsys):
 
 def test_missing_dot_says_what_to_install_and_still_writes_records(tmp_path):
     (tmp_path / "graph.svg").write_text("stale")  # must not survive as if it were current
-    env = {**os.environ, "PATH": ""}
-    done = subprocess.run([sys.executable, "-m", "cli.gradreport", "graph", "-q", "-K", "1",
-                           "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    done = gradreport("graph", "-q", "-K", "1", "--out", tmp_path, env={"PATH": ""})
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "install the graphviz package (Debian: apt-get install graphviz)" in done.stderr
@@ -145,15 +142,12 @@ def test_a_dead_network_says_so(tmp_path, capsys):
 
 
 def test_notes_and_file_lists_stay_on_one_line(tmp_path):
-    env = {**os.environ, "PATH": "", "COLUMNS": "40"}
-    build = subprocess.run([sys.executable, "-m", "cli.gradreport", "build", "-q", "-K", "1",
-                            "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    env = {"PATH": "", "COLUMNS": "40"}
+    build = gradreport("build", "-q", "-K", "1", "--out", tmp_path, env=env)
     assert build.returncode == 0
     assert build.stderr.count("\n") == 1 and "apt-get install graphviz)." in build.stderr
     assert build.stderr.startswith("gradreport: note: Graphviz's `dot` is not installed")
-    env["PATH"] = os.environ["PATH"]
-    graph = subprocess.run([sys.executable, "-m", "cli.gradreport", "graph", "-q", "-K", "1",
-                            "--out", str(tmp_path)], capture_output=True, text=True, env=env)
+    graph = gradreport("graph", "-q", "-K", "1", "--out", tmp_path, env={"COLUMNS": "40"})
     wrote = next(line for line in graph.stdout.splitlines() if line.startswith("wrote "))
     assert wrote.endswith("graph-saved.dot")
 

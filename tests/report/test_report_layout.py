@@ -170,9 +170,9 @@ def test_graph_labels_are_readable_on_one_page(default_built, default_layout, la
 
 def test_the_stylesheet_lets_a_too_long_line_of_numbers_stick_out() -> None:
     """pre.numbers does not wrap, so a line too long for the page is caught, not hidden."""
-    from report.render import TEMPLATES
+    from report.render import template_source
 
-    css = (TEMPLATES / "report.css").read_text("utf-8")
+    css = template_source("report.css")
     html = (f"<style>{css}</style><pre class='numbers'>" + "-1.2346e+123 " * 40
             + "</pre>")
     document = layout(html)
