@@ -136,7 +136,8 @@ class _Recorder:
             if old is not None and old[:2] == mark[:2]:
                 continue
             seen[key] = mark   # holds the value: its id cannot be reused meanwhile
-            if line is not None and self.entries < MAX_ENTRIES:
+            size = value.numel() if isinstance(value, torch.Tensor) else getattr(value, "size", 0)
+            if line is not None and self.entries + int(size) <= MAX_ENTRIES:
                 tensor = _as_float64(value)
                 if tensor is not None:
                     self.entries += tensor.numel()

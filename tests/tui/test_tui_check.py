@@ -133,3 +133,19 @@ async def test_their_exception_ends_the_app_with_exit_2_and_their_traceback() ->
     sentence, traceback = app.failure
     assert sentence.startswith("on the default run") and "your code raised" in sentence
     assert "raises.py" in traceback and traceback.splitlines()[0].startswith("Traceback")
+
+
+async def test_a_sweep_that_breaks_off_leaves_the_steps_and_says_why(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.py"   # right on the default run, raises on a one-layer network
+    mine.write_text((FIXTURES.parents[2] / "examples" / "solution.py").read_text().replace(
+        "    n = len(W)\n", "    n = len(W)\n    if n == 2:\n        raise ValueError('two')\n"))
+    app = GradTUI(RunConfig(), check=(parse_target(str(mine)), 60.0))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen_stack[0]
+        await wait_for(pilot, lambda: screen.stopped is not None, timeout=120)
+        await pilot.pause()
+        assert screen.run is not None and screen.run.check is None and app.failure is None
+        assert len(screen.run.steps) == 22 and screen.run.first is None
+        assert "your code raised ValueError" in screen.stopped
+        assert text_of(screen, "#status").startswith("all 22 steps agree │")
+        assert text_of(screen, "#status").endswith("the sweep stopped: c says why")

@@ -50,6 +50,7 @@ class CheckStepScreen(StepScreen):
         super().__init__(config, out)
         self.target, self.timeout = target, timeout
         self._placed = False   # whether the cursor has been put on the first differing step
+        self.stopped: str | None = None   # why the sweep of the run shown did not finish
 
     def on_mount(self) -> None:
         """A line under the code pane's top says which of their lines computed the step."""
@@ -89,6 +90,8 @@ class CheckStepScreen(StepScreen):
             self.app.failure = (message.sentence, message.traceback)
             self.app.exit(return_code=2)
             return
+        if self.run.config == message.config and self.run.check is None:
+            self.stopped = message.sentence   # the steps are shown; the sweep broke off
         self.notify(message.sentence, title="Your function could not be checked",
                     severity="error", timeout=15)
         self.set_reactive(StepScreen.config, self.run.config)
@@ -96,6 +99,8 @@ class CheckStepScreen(StepScreen):
 
     def watch_run(self, run: CheckRun | None) -> None:
         """Their steps arrived; the first time, go to the first that differs."""
+        if run is not None and run.check is None:
+            self.stopped = None   # a new check's first steps: its sweep is on its way
         if run is not None and not self._placed:
             self._placed = True
             self.set_reactive(StepScreen.cursor, run.first or 0)
@@ -113,11 +118,14 @@ class CheckStepScreen(StepScreen):
         if self.run is None:
             line.show(None, self.cursor, self.config, self.stage_text)
             return
-        line.content = check_status(self.run, self.cursor, self.config)
+        line.content = check_status(self.run, self.cursor, self.config, self.stopped)
         line.refresh()
 
     def action_check_result(self) -> None:
         """Show the check: the verdict of every tensor, the sweep and the diagnosis."""
+        if self.stopped is not None:
+            self.notify(self.stopped, title="The sweep did not finish", severity="error")
+            return
         if self.run is None or self.run.check is None:
             self.notify("The sweep is still running; c shows the check once it is done.")
             return
@@ -136,7 +144,8 @@ class CheckStepScreen(StepScreen):
                     "torch_autograd.dat and check.json for this check.", timeout=10)
 
 
-def check_status(run: CheckRun, cursor: int, pending: RunConfig) -> Content:
+def check_status(run: CheckRun, cursor: int, pending: RunConfig,
+                 stopped: str | None = None) -> Content:
     """The status line: the verdict first (it must never be cut), the step, the config."""
     check = run.check
     good = run.first is None and (check is None or check.agree)
@@ -150,7 +159,8 @@ def check_status(run: CheckRun, cursor: int, pending: RunConfig) -> Content:
     if pending != run.config:
         parts.append((f" │ checking {config_text(pending)} …", "bold $warning"))
     elif check is None:
-        parts.append((" │ the sweep is running …", "bold $warning"))
+        parts.append((" │ the sweep stopped: c says why" if stopped else
+                      " │ the sweep is running …", "bold $warning"))
     else:
         parts.append(("  c: diagnosis and sweep", "dim"))
     return Content.assemble(*parts)
