@@ -69,7 +69,7 @@ class CheckResultScreen(ModalScreen[RunConfig | None]):
         self.check = check
 
     def compose(self) -> ComposeResult:
-        """Verdict and first difference, the table, the sweep, the diagnosis."""
+        """Verdict and first difference, the diagnosis, the sweep, then the table."""
         check = self.check
         with VerticalScroll(id="check-result"):
             yield Static(Content(f"{check.source} against autograd, "
@@ -77,11 +77,12 @@ class CheckResultScreen(ModalScreen[RunConfig | None]):
             first = [check.first[0].upper() + check.first[1:]] if check.first else []
             yield Static(Content("\n".join([check.verdict(), *first, *check.notes])),
                          id="check-verdict")
-            yield Static(table_text(check), id="check-table")
-            yield Static("Sweep", classes="check-heading")
-            yield Static(sweep_text(check), id="check-sweep")
             yield Static("Diagnosis", classes="check-heading")
             yield Static(Content(check.diagnosis.sentence), id="check-diagnosis")
+            yield Static("Sweep", classes="check-heading")
+            yield Static(sweep_text(check), id="check-sweep")
+            yield Static("Every tensor, output layer first", classes="check-heading")
+            yield Static(table_text(check), id="check-table")
             smallest = ("" if check.smallest is None else
                         "Enter steps through the smallest failing config; ")
             yield Static(f"{smallest}Escape, q or c closes this.", classes="check-close")
