@@ -11,14 +11,19 @@ import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backprop.config import ConfigError, RunConfig
 from backprop.errors import UserError
 from backprop.files import check_folder
 from cli.boundary import fail
+from cli.check import seconds
 from cli.options import OptionParser, add_run_options, config_from_args, folder_name
 from tui.signals import Stopped, exit_status, leave, raise_on_signals, stopped_line
 from tui.terminal import drop_typed_ahead, keys_unechoed, terminal_problem
+
+if TYPE_CHECKING:
+    from backprop.check.loader import Target
 
 # What the screen can show without breaking its layout; gradreport takes larger runs.
 MAX_WIDTH = 64
@@ -38,15 +43,39 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(parser)
     parser.add_argument("--out", default="build", metavar="DIR", type=folder_name,
                         help="where e exports the .dat files and run.json (default: build)")
+    parser.add_argument("--check", metavar="FILE.py[:FUNC]", default=None,
+                        help="step through your own backward(W, b, x, y) (default function: "
+                             "backward) beside autograd; c shows the sweep and the diagnosis")
+    parser.add_argument("--timeout", type=seconds, default=10.0, metavar="S",
+                        help="with --check: seconds each call of your function may take "
+                             "(default 10)")
     return parser
+
+
+def parse_args(argv: Sequence[str] | None) -> tuple[RunConfig, str, tuple[Target, float] | None]:
+    """The config, the export folder and the --check target with its timeout, all checked."""
+    args = build_parser().parse_args(argv)
+    config, out = _config(args)
+    return config, out, _check_target(args)
+
+
+def _check_target(args: argparse.Namespace) -> tuple[Target, float] | None:
+    if args.check is None:
+        return None
+    if args.script is not None:
+        raise UserError("--check steps through your backward pass, SCRIPT.py through a "
+                        "script's graph: give one of them")
+    from backprop.check.loader import parse_target
+
+    return parse_target(args.check), args.timeout   # before the screen
 
 
 def parse_config(argv: Sequence[str] | None) -> tuple[RunConfig, str]:
     """The validated RunConfig and export folder; raises UserError with one sentence."""
-    return _checked(build_parser().parse_args(argv))
+    return _config(build_parser().parse_args(argv))
 
 
-def _checked(args: argparse.Namespace) -> tuple[RunConfig, str]:
+def _config(args: argparse.Namespace) -> tuple[RunConfig, str]:
     config = config_from_args(args)
     # The program's name starts the printed line already: these sentences do not repeat it.
     if config.d > MAX_WIDTH:
@@ -67,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run gradtui; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
-        config, out = _checked(args)
+        config, out = _config(args)
+        check = _check_target(args)
         if args.script is not None and not Path(args.script).is_file():
             raise UserError(f"{args.script} is not a file")
         problem = on_a_terminal()
@@ -79,22 +109,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise_on_signals()
     try:
         with keys_unechoed():
-            status = _run(config, out, args.script, args.var)
+            status = _run(config, out, args.script, args.var, check)
     except Stopped as stop:   # a signal before the app's loop took over
         status = _stopped(stop.signum)
     return leave(status)
 
 
-def _run(config: RunConfig, out: str, script: str | None, var: str) -> int:
+def _run(config: RunConfig, out: str, script: str | None, var: str,
+         check: tuple[Target, float] | None) -> int:
     from tui.app import GradTUI  # Textual only now that the options are known to be good
 
-    app = GradTUI(config, out=out, signals=True, script=script, var=var)
+    app = GradTUI(config, out=out, signals=True, script=script, var=var, check=check)
     drop_typed_ahead()
     # A loop of our own: asyncio.run would, on the way out, wait for a run still being
     # computed in a thread (seconds, with the screen already gone); `leave` does not.
     app.run(loop=asyncio.new_event_loop())
     if app.stopped_by is not None:
         return _stopped(app.stopped_by)
+    if app.failure is not None:   # the check could not run: as gradreport check says it
+        sentence, traceback = app.failure
+        if traceback:
+            print(traceback, file=sys.stderr, flush=True)
+        return fail("gradtui", sentence)
     # Textual prints the traceback of an exception that ended the app and sets status 1.
     return app.return_code or 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.screen import Screen
@@ -10,6 +11,9 @@ from textual.screen import Screen
 from backprop.config import RunConfig
 from tui.commands import StepCommands
 from tui.screens.steps import StepScreen
+
+if TYPE_CHECKING:
+    from backprop.check.loader import Target
 
 
 class GradTUI(App[None]):
@@ -22,13 +26,15 @@ class GradTUI(App[None]):
 
     def __init__(self, config: RunConfig | None = None, out: str = "build",
                  signals: bool = False, script: str | None = None,
-                 var: str = "loss") -> None:
+                 var: str = "loss", check: tuple[Target, float] | None = None) -> None:
         super().__init__()
         self.config = config or RunConfig()
         self.out = out
         self.signals = signals           # whether SIGINT, SIGTERM and SIGHUP end the app
         self.stopped_by: int | None = None
         self.script, self.var = script, var  # gradtui SCRIPT.py: step through its graph
+        self.check = check   # gradtui --check: the student's file and function, the timeout
+        self.failure: tuple[str, str | None] | None = None   # why the check could not run
 
     def on_load(self) -> None:
         """The loop runs: from now on a signal ends the app, and Textual restores the terminal."""
@@ -45,11 +51,15 @@ class GradTUI(App[None]):
         self.exit(return_code=exit_status(signum))
 
     def get_default_screen(self) -> Screen:
-        """The stepping screen, for the config (or the script) given on the command line."""
+        """The stepping screen, for the config, the script or the check asked for."""
         if self.script is not None:
             from tui.screens.script_graph import ScriptScreen
 
             return ScriptScreen(self.script, self.var)
+        if self.check is not None:
+            from tui.screens.check_steps import CheckStepScreen
+
+            return CheckStepScreen(self.config, *self.check, out=self.out)
         return StepScreen(self.config, self.out)
 
     def on_ready(self) -> None:

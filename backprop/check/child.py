@@ -106,8 +106,15 @@ def main() -> None:
     for index, described in enumerate(job["configs"]):
         problem = make_problem(RunConfig.parse(described))
         wire.send(fd, {"kind": "start", "index": index})
+        found = None
         try:
-            submission = normalise(function(*inputs(problem)), problem)
+            if job.get("trace") and index == 0:   # gradtui --check: the line of each value
+                from backprop.check.lines import find_lines, traced_call
+
+                result, found = traced_call(function, inputs(problem), path)
+                submission = normalise(result, problem)
+            else:
+                submission = normalise(function(*inputs(problem)), problem)
         except SubmissionError as err:
             fail(index, None, str(err))
         except BaseException as err:
@@ -116,8 +123,9 @@ def main() -> None:
         for key, values in submission.intermediates.items():
             tensors.update({f"{key}.{k}": t for k, t in enumerate(values, start=1)
                             if t is not None})
+        extra = {} if found is None else {"lines": find_lines(submission, found)}
         wire.send(fd, {"kind": "result", "index": index,
-                       "transposed": submission.transposed}, tensors)
+                       "transposed": submission.transposed, **extra}, tensors)
     wire.send(fd, {"kind": "done", "output": captured.text(), "printed": captured.count})
     os._exit(0)   # their threads and atexit handlers are not ours to wait for
 

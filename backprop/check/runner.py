@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backprop.check.loader import Target
@@ -48,9 +48,35 @@ class CheckError(UserError):
 def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
                  memory: int = MEMORY_LIMIT) -> tuple[list[Submission], str, int]:
     """The student's result on every config, and what it printed (kept, and how much)."""
+    return _run(target, configs, timeout, memory, trace=False)[:3]
+
+
+def run_traced(target: Target, configs: Sequence[RunConfig], timeout: float,
+               memory: int = MEMORY_LIMIT, cancelled: Callable[[], bool] = lambda: False,
+               first: Callable[[Submission, dict[str, int]], None] | None = None
+               ) -> tuple[list[Submission], str, int, dict[str, int]]:
+    """As run_in_child, and the line of their file that computed each value of the first
+    config (keys as `backprop.check.lines.step_values`'); the first call is traced.
+
+    When `cancelled()` turns true (a screen closing), the child is killed and Cancelled
+    raised. `first(submission, lines)` is called as soon as the first config's result is in.
+    """
+    return _run(target, configs, timeout, memory, trace=True, cancelled=cancelled,
+                first=first)
+
+
+class Cancelled(Exception):
+    """The check was given up by whoever asked for it; the child has been killed."""
+
+
+def _run(target: Target, configs: Sequence[RunConfig], timeout: float, memory: int,
+         trace: bool, cancelled: Callable[[], bool] = lambda: False,
+         first: Callable[[Submission, dict[str, int]], None] | None = None
+         ) -> tuple[list[Submission], str, int, dict[str, int]]:
     read_end, write_end = os.pipe()
     job = {"fd": write_end, "path": str(target.path), "function": target.function,
-           "configs": [c.describe() for c in configs], "memory": memory, "cap": OUTPUT_CAP}
+           "configs": [c.describe() for c in configs], "memory": memory, "cap": OUTPUT_CAP,
+           "trace": trace}
     child = subprocess.Popen([sys.executable, "-m", "backprop.check.child"],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, pass_fds=(write_end,),
@@ -62,18 +88,21 @@ def run_in_child(target: Target, configs: Sequence[RunConfig], timeout: float,
     try:
         child.stdin.write(json.dumps(job).encode())
         child.stdin.close()
-        return _collect(child, read_end, target, configs, timeout)
+        return _collect(child, read_end, target, configs, timeout, cancelled, first)
     finally:
         os.close(read_end)
         _kill(child)
 
 
 def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence[RunConfig],
-             timeout: float) -> tuple[list[Submission], str, int]:
+             timeout: float, cancelled: Callable[[], bool],
+             first: Callable[[Submission, dict[str, int]], None] | None = None
+             ) -> tuple[list[Submission], str, int, dict[str, int]]:
     # A result is the gradients and at most four intermediates per layer, in float64.
     reader = Reader(max_bytes=max(8 * (c.parameters + 4 * c.batch * c.d * c.layers)
                                   for c in configs))
     found: dict[int, Submission] = {}
+    lines: dict[str, int] = {}
     stage, deadline = None, time.monotonic() + STARTUP
     name = target.path.name
     while True:
@@ -86,7 +115,9 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
             what = (f"loading {name} did not finish" if stage == "load" else
                     f"{where(configs, stage)}, your {target.function} did not return")
             raise CheckError(f"{what} within {timeout:g} s (the limit is --timeout).")
-        if not select.select([fd], [], [], left)[0]:
+        if cancelled():
+            raise Cancelled
+        if not select.select([fd], [], [], min(left, 0.1))[0]:
             continue
         data = os.read(fd, 1 << 20)
         if not data:
@@ -105,13 +136,17 @@ def _collect(child: subprocess.Popen, fd: int, target: Target, configs: Sequence
                 index = int(header["index"])
                 found[index] = _submission(tensors, configs[index],
                                            header.get("transposed") is True)
+                if index == 0:
+                    lines = _lines(header.get("lines"), target)
+                    if first is not None:
+                        first(found[0], lines)
             elif kind == "error":
                 raise _error(header, target, configs)
             elif kind == "done":
                 if len(found) != len(configs):
                     break
                 return [found[i] for i in range(len(configs))], str(header["output"]), \
-                    int(header["printed"])
+                    int(header["printed"]), lines
     status = child.wait()
     at = f"while loading {name}" if stage in (None, "load") else where(configs, stage)
     if status < 0:
@@ -138,6 +173,15 @@ def _submission(tensors: dict, config: RunConfig, transposed: bool) -> Submissio
         return dataclasses.replace(checked, transposed=transposed)
     except (UserError, ValueError, IndexError) as err:
         raise CheckError(f"the process running the check sent a bad result ({err}).") from None
+
+
+def _lines(sent: object, target: Target) -> dict[str, int]:
+    """The child's line numbers, kept only where they are lines of the file (not trusted)."""
+    if not isinstance(sent, dict):
+        return {}
+    count = len(target.path.read_text("utf-8", errors="replace").splitlines())
+    return {str(key): line for key, line in sent.items()
+            if type(line) is int and 1 <= line <= count}
 
 
 def _error(header: dict, target: Target, configs: Sequence[RunConfig]) -> CheckError:
