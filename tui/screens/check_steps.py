@@ -18,8 +18,11 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from backprop.config import RunConfig
-from tui.screens.steps import StepScreen, _b, _graph_nodes
+from tui.screens.keys import _b
+from tui.screens.steps import StepScreen, _graph_nodes
 from tui.widgets.status_line import StatusLine, config_text
+from tui.widgets.step_info import StepInfo
+from tui.widgets.values import ValuesView
 
 if TYPE_CHECKING:
     from backprop.check.loader import Target
@@ -113,12 +116,24 @@ class CheckStepScreen(StepScreen):
             style = "" if step.line is not None else "bold $warning"
             self.query_one("#check-where", Static).update(Content.styled(step.where, style))
 
+    def _show_info(self) -> None:
+        if self.run is not None:   # no finite differences: the student's pass is not ours
+            step = self.run.steps[self.cursor]
+            self.query_one(StepInfo).show(step, len(self.run.steps),
+                                          self.nodes.get(step.index, ()), None,
+                                          self.run.config.layers)
+
+    def _show_values(self) -> None:
+        if self.run is not None:   # their inputs are theirs: only the values they returned
+            step = self.run.steps[self.cursor]
+            self.query_one(ValuesView).show(step, self.view, self.log_scale, ())
+
     def _show_status(self) -> None:
         line = self.query_one(StatusLine)
         if self.run is None:
             line.show(None, self.cursor, self.config, self.stage_text)
             return
-        line.content = check_status(self.run, self.cursor, self.config, self.stopped)
+        line.parts = [[check_status(self.run, self.cursor, self.config, self.stopped)]]
         line.refresh()
 
     def action_check_result(self) -> None:
