@@ -133,8 +133,9 @@ def _own_streams() -> Iterator[None]:
             except OSError:  # os.close(1) in the script
                 os.dup2(copy, fd)
             os.close(copy)
-        sys.stdout, sys.stderr = (_reopened(stream, fd) if stream.closed else stream
-                                  for fd, stream in streams.items())
+        # getattr: a stand-in stream (Textual's print capture, say) may have no `closed`
+        sys.stdout, sys.stderr = (_reopened(stream, fd) if getattr(stream, "closed", False)
+                                  else stream for fd, stream in streams.items())
 
 
 def _reopened(stream: TextIO, fd: int) -> TextIO:
