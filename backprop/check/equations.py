@@ -17,8 +17,8 @@ NUMBERS = {
     "eq-delta-out": "5.4",
     "eq-grad-W": "5.6",
     "eq-grad-b": "5.7",
-    "eq-grad-h": "5.8",
-    "eq-delta-down": "5.9",
+    "eq-grad-h": "5.9",
+    "eq-delta-down": "5.10",
 }
 
 

@@ -28,6 +28,6 @@ def test_every_number_a_check_uses_is_the_report_s():
 
 
 def test_the_recursion_and_the_weight_gradient_are_5_9_and_5_6_as_the_issue_says():
-    assert formula("eq-delta-down", 10, 11) == "δ_10 = (δ_11 W_11ᵀ) ⊙ m_10 (eq. 5.9)"
+    assert formula("eq-delta-down", 10, 11) == "δ_10 = (δ_11 W_11ᵀ) ⊙ m_10 (eq. 5.10)"
     assert formula("eq-grad-W", 10, 11) == "dL/dW_10 = h_9ᵀ δ_10 (eq. 5.6)"
     assert formula("eq-grad-W", 1, 11) == "dL/dW_1 = xᵀ δ_1 (eq. 5.6)"
