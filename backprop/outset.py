@@ -79,6 +79,10 @@ def locked(folder: Path) -> Iterator[None]:
     finally:
         if _held.get(key) == fd:
             del _held[key]
+            # Unlock before closing: a child forked meanwhile shares this open file, and its
+            # copy (closed by _close_held_in_child, once it runs) must not keep the lock.
+            with suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
