@@ -11,29 +11,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from check_cli import run_check
-
-FIXTURES = Path(__file__).parent / "check_fixtures"
+from check_cli import FIXTURES, assert_left_as_it_was, older_out, one_sentence, run_check
 
 
 @pytest.fixture
 def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    (folder / "my_autograd.dat").write_text("an older check's file\n")
-    return folder
-
-
-def assert_left_as_it_was(folder: Path) -> None:
-    assert sorted(p.name for p in folder.iterdir()) == ["my_autograd.dat"]
-    assert (folder / "my_autograd.dat").read_text() == "an older check's file\n"
-
-
-def one_sentence(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("gradreport: ") and lines[0].endswith(".")
-    return lines[0]
+    return older_out(tmp_path)
 
 
 @pytest.mark.parametrize(("name", "words"), [
