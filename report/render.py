@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from backprop.config import DEFAULT_SEED, RunConfig
-from report import comparison, figures, listing, mathsvg, tables
+from report import comparison, figures, listing, mathsvg, mathtext, tables
 from report.equations import catalog
 from report.graphview import first_of_each_kind, node_groups, node_kind, output_wires
 from report.model import Report, omitted_layers, shown_layers
@@ -106,6 +106,9 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["sup"] = superscript
     env.filters["code_spans"] = code_spans
+    env.filters["maths"] = mathtext.formula          # ASCII formula -> inline maths
+    env.filters["prose"] = mathtext.prose            # sentences with ASCII maths and `code`
+    env.filters["inline_maths"] = mathtext.inline    # a chapter's hand-written maths
     env.filters["sig"] = lambda value: superscript(f"{0.0 if value == 0 else value:.4e}")
     env.filters["pencil"] = pencil
     env.filters["term"] = lambda value: (f"({pencil(value)})" if round(value, 10) < 0
