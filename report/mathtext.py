@@ -154,7 +154,8 @@ def _render(text: str, prose: bool = False, wrap: bool = True) -> str:
             built.add(*_name(value[5:]))
         elif kind == "name" and ((prose and not _maths_word(text, token))
                                  or text[token.start() - 1:token.start()] == "'"):
-            built.text(str(escape(value)))
+            # requires_grad, log_softmax: a name from the code, not a symbol with an index
+            built.text(f"<code>{value}</code>" if "_" in value else value)
         elif kind == "name":
             built.add(*_name(value))
         elif kind == "num":
@@ -202,7 +203,8 @@ def _maths_word(text: str, token: re.Match) -> bool:
         return name in GREEK and name not in ("pi", "mu")
     before = text[:token.start()]
     after = text[token.end():]
-    if before.endswith(("'", "’", ".")) or before[-1:].isdigit() or re.search(r"\w\($", before):
+    if before.endswith(("'", "’", ".")) or before[-1:].isdigit() \
+            or (re.search(r"[A-Za-z]\($", before) and after.startswith(")")):
         return False                       # row's, e.g., dimension(s)
     if after.startswith((".", "(")) and after[1:2].isalpha():
         return False                       # a method: x.pow(2) is code, not a product
@@ -249,4 +251,6 @@ def _inline_symbol(found: re.Match) -> str:
         base = f"<var>{base}</var>"
     if found.group("pre"):
         base = _GRAD + base
+    if base.isdigit() and re.fullmatch(r"-?\d+", sup):
+        return symbol(base, sub, sup, italic=False)   # 10<sup>-3</sup> is a number's own
     return symbol(base, script(sub), script(sup), italic=False)

@@ -235,14 +235,14 @@ def test_output_layer_values_come_before_layer_one(default_built) -> None:
 
 
 def test_one_node_table_explains_each_kind_once(default_built) -> None:
-    from report.render import code_spans
+    from report.mathtext import prose
 
     page = default_built.html
     assert 'id="tab-kinds"' not in page
     table = re.search(r'id="tab-nodes">.*?</table>', page, re.S).group(0)
     for node in default_built.report.graph.nodes:
         row = re.search(rf'<tr id="node-{node.number}">.*?</tr>', table, re.S).group(0)
-        if str(code_spans(node.explanation)) in row:
+        if str(prose(node.explanation)) in row:
             continue
         model = int(re.search(r"As #(\d+)\.", row).group(1))
         assert f'<tr id="node-{model}">' in table and model < node.number

@@ -143,13 +143,13 @@ def test_every_graph_node_is_in_the_node_table(default_built) -> None:
     line = next(s.line for s in default_built.report.steps if s.tag == "grad_W")
     assert f"({grad_W}) line {line}" in rows
     from report.graphview import node_kind
-    from report.render import code_spans
+    from report.mathtext import prose
 
     for node in nodes:   # every kind is explained in full, at its first box
         if node.number == min(n.number for n in nodes if node_kind(n) == node_kind(node)):
             row = re.search(rf'<tr id="node-{node.number}">.*?</tr>', rows, re.S).group(0)
-            # `name` in an explanation is set as code, not left as raw backticks
-            assert str(code_spans(node.explanation)) in row, node.label
+            # `name` in an explanation is set as code, its ASCII maths as maths
+            assert str(prose(node.explanation)) in row, node.label
             assert "`" not in htmllib.unescape(row)
 
 
