@@ -37,7 +37,12 @@ def symbol(base: str, sub: str = "", sup: str = "", italic: bool = True,
     """One symbol as HTML (escaped already): base, then its scripts, stacked when both."""
     base = f"<var>{base}</var>" if italic else base
     if sub and sup:
-        scripts = f'<span class="ss"><sup>{sup}</sup><sub>{sub}</sub></span>'
+        # The first script takes no width, so the second starts where it does: put the
+        # narrower first (by its letters: ⊤ is wider than k, narrower than 11 or k−1).
+        pair = (f"<sup>{sup}</sup>", f"<sub>{sub}</sub>")
+        if len(_TAGS.sub("", sub)) <= len(_TAGS.sub("", sup)):
+            pair = pair[::-1]
+        scripts = f'<span class="ss">{pair[0]}{pair[1]}</span>'
     else:
         scripts = f"<sub>{sub}</sub>" if sub else f"<sup>{sup}</sup>" if sup else ""
     return f'<span class="m">{base}{scripts}</span>' if wrap else base + scripts
@@ -186,6 +191,7 @@ def _operator(text: str, token: re.Match, prose: bool) -> str:
     return str(escape(OPERATORS.get(value, value)))
 
 
+_TAGS = re.compile(r"<[^>]*>")
 _ARTICLES = ("a", "A", "I")
 _GRAD = "∂<var>L</var>/∂"
 _UPRIGHT = "ΓΔΘΛΠΣΦΨΩ"      # capital Greek stands upright in maths

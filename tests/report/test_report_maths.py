@@ -102,12 +102,55 @@ def test_hand_written_maths_gets_the_same_markup() -> None:
     assert got == (
         'Take layer <span class="m"><var>k</var></span>: <span class="m">∂<var>L</var>/∂'
         '<var>y</var><sub>pred</sub></span> = <span class="m"><var>δ</var><sub><var>k</var>'
-        '</sub></span> <span class="m"><var>W</var><span class="ss"><sup>⊤</sup><sub><var>k'
-        '</var></sub></span></span>, (<span class="m"><var>W</var><sub><var>k</var></sub>'
+        '</sub></span> <span class="m"><var>W</var><span class="ss"><sub><var>k</var></sub>'
+        '<sup>⊤</sup></span></span>, (<span class="m"><var>W</var><sub><var>k</var></sub>'
         '</span><span class="m">)<sub><var>i</var><var>j</var></sub></span>, a <code>x_k'
         '</code>, 1.2·<span class="m">10<sup>-3</sup></span>, it&#39;s')
     once = mathtext.inline(got)
     assert once == got          # maths already set is passed over
+
+
+SAMPLE = ("Take layer k with its δ<sub>k</sub> known: δ<sub>k</sub> W<sub>k</sub><sup>⊤</sup> "
+          "is B × in, h<sub>k−1</sub><sup>⊤</sup> δ<sub>k</sub> goes to W<sub>k</sub>, "
+          "∂L/∂y<sub>pred</sub> = 2 (y<sub>pred</sub> − y) and 1<sup>⊤</sup>δ<sub>k</sub>. ")
+
+
+def laid_out(paragraphs: list[str]) -> list:
+    """The text boxes of `paragraphs` laid out by WeasyPrint with the report's stylesheet."""
+    import weasyprint
+
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = weasyprint.HTML(string=f"<style>{template_source('report.css')}</style>{body}")
+    return list(page.render().pages[0]._page_box.descendants())
+
+
+def test_scripts_neither_push_lines_apart_nor_stagger() -> None:
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    maths, plain = str(mathtext.inline(SAMPLE * 6)), "Take layer k with its deltas known. " * 40
+    boxes = laid_out([maths, plain])
+    lines = [b for b in boxes if isinstance(b, LineBox) and b.element_tag == "p"]
+    assert len(lines) > 8
+    assert {round(line.height, 2) for line in lines} == {round(lines[-1].height, 2)}
+    assert len({round(b.position_y - lines[0].position_y, 1) for b in lines[1:2]}) == 1
+    texts = [b for b in boxes if isinstance(b, TextBox)]
+    stacks = [b for b in boxes if b.element_tag == "span" and b.element.get("class") == "ss"
+              and not isinstance(b, TextBox)]
+    stacks = [b for b in stacks if len(list(b.descendants())) > 2 and b.element_tag == "span"]
+    assert len(stacks) >= 12          # W_k^⊤ and h_{k-1}^⊤, in each of the six copies
+    for stack in stacks:
+        scripts = []                  # (text, left, right, middle) of each script
+        for child in stack.children:
+            parts = [b for b in child.descendants() if isinstance(b, TextBox)]
+            scripts.append(("".join(b.text for b in parts), min(b.position_x for b in parts),
+                            max(b.position_x + b.width for b in parts),
+                            min(b.position_y + b.height / 2 for b in parts)))
+        assert len(scripts) == 2 and abs(scripts[0][1] - scripts[1][1]) < 0.01  # left-aligned
+        sup, sub = sorted(scripts, key=lambda script: script[3])
+        assert sup[0] == "⊤" and sub[3] - sup[3] > 3                         # one above
+        last = [b for b in stack.descendants() if isinstance(b, TextBox)][-1]
+        after = texts[texts.index(last) + 1]
+        assert after.position_x >= max(sup[2], sub[2]) - 0.01                # no overhang
 
 
 def test_the_report_has_one_maths_style(default_built) -> None:
