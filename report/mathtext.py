@@ -236,8 +236,8 @@ _HTML = re.compile(r"""
     (?P<skip><(?P<tag>code|pre|style|script|svg|title|textarea)\b.*?</(?P=tag)>
            | <span\ class="m">(?:<span\ class="ss">.*?</span>|.)*?</span>
            | <var>.*?</var> | <[^>]*> | &\#?\w+;)
-  | (?P<pre>∂L/∂|(?<![\w/])dL/d(?=\w<su))?
-    (?P<base>(?(pre)|(?<![\w&#;.'’/-]))[A-Za-zα-ωΑ-Ω](?!\w)|(?<![\w.])\d+(?=<su)|\)(?=<su))
+  | (?P<pre>∂L/∂|(?<![\w/])dL/d(?=\w<su|[A-Za-z](?!\w|\.\w)))?
+    (?P<base>(?(pre)|(?<![\w&#;.'’-]))[A-Za-zα-ωΑ-Ω](?!\w)|(?<![\w.])\d+(?=<su)|\)(?=<su))
     (?:<sub>(?P<sub>[^<]*)</sub>)?(?:<sup>(?P<sup>[^<]*)</sup>)?""", re.X | re.S)
 
 

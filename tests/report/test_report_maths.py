@@ -108,6 +108,10 @@ def test_hand_written_maths_gets_the_same_markup() -> None:
         '</code>, 1.2·<span class="m">10<sup>-3</sup></span>, it&#39;s')
     once = mathtext.inline(got)
     assert once == got          # maths already set is passed over
+    # dL/dW in a sentence is maths; dL/dW20, a gradient's name in a table, stays a name.
+    got = str(mathtext.inline("Compute dL/dW and dL/dx. (x<sub>d</sub>)/d; dL/dW20"))
+    assert got.count('<span class="m">∂<var>L</var>/∂<var>') == 2
+    assert got.endswith('/<span class="m"><var>d</var></span>; dL/dW20')
 
 
 SAMPLE = ("Take layer k with its δ<sub>k</sub> known: δ<sub>k</sub> W<sub>k</sub><sup>⊤</sup> "
@@ -184,4 +188,4 @@ def test_both_stylesheets_set_maths_in_the_face_of_the_equations() -> None:
     # The screen sheet adds to the print one and may not pick another face for maths.
     screen = template_source("screen.css")
     assert not re.search(r"\.m[^{]*\{[^}]*font-family", screen)
-    assert re.search(r"\.m sub, \.m sup \{[^}]*font-size", screen)
+    assert re.search(r"\.m sub, \.m sup,[^{]*\{ font-size: 72%", screen)
