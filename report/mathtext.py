@@ -20,7 +20,7 @@ GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "
 OPERATORS = {"*": "·", "@": "", "-": "−", "==": "=", "<=": "≤", ">=": "≥", "!=": "≠",
              "'": "’"}
 # Two letters or fewer in a script are indices (k, ij, ri); a longer run is a word (pred).
-_SCRIPT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|[A-Za-zα-ωΑ-Ω]+|-|.", re.S)
+_SCRIPT = re.compile(r"[A-Za-zα-ωΑ-Ω]+|-|.", re.S)
 _TOKEN = re.compile(r"""
     (?P<grad>dL/d(?=[A-Za-z(]))
   | (?P<name>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)
@@ -52,9 +52,7 @@ def script(text: str) -> str:
     """A sub- or superscript's HTML: index letters italic, words and digits upright."""
     out = []
     for piece in _SCRIPT.findall(text):
-        if piece.startswith(("{{", "{%")):
-            out.append(piece)               # a template expression, left to Jinja
-        elif piece.isalpha() and len(piece) <= 2 and piece != "T":
+        if piece.isalpha() and len(piece) <= 2 and piece != "T":
             out.extend(f"<var>{letter}</var>" for letter in piece)
         elif piece in ("T", "⊤"):
             out.append("⊤")
