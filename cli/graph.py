@@ -29,7 +29,10 @@ DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR 
                "graph.dot, graph.json (and the saved-tensor view graph-saved.*) in --out; "
                "every node's formula is checked on one real backward (verified), its place "
                "in the order the nodes ran is shown (ran), and graph-values.npz keeps the "
-               "small tensors whole. Exit 1 when a node's formula FAILED its check; "
+               "small tensors whole. For a script's model too large to read whole on one "
+               "A4 page, graph.svg draws its modules collapsed (--depth) and graph-full.svg "
+               "every box; the line after the files says which. Exit 1 when a node's "
+               "formula FAILED its check; "
                "exit 2 when no SVG was drawn (Graphviz's dot is missing, or the graph is "
                "too large to draw; graph.dot and graph.json are still written), when "
                "a saved tensor was modified in place, or when the script fails.")
