@@ -26,6 +26,7 @@ from backprop.graph.records import Graph, NodeRecord
 # inside the margins, portrait or landscape), print at 6.5 pt or more: the report's rule.
 FONT_PT, PAGE_PT, LEGIBLE_PT = 12.0, (757.0, 510.0), 6.5
 COLLAPSED = "lightyellow"
+BOX3D = 'shape=box3d margin="0.06,0.05"'  # room for the text below the box's raised edge
 FAILED_FILL = "#ff9c9c"
 MARKS = ("exact", "close", "not checkable", "FAILED")
 LEGEND_ROW = (f'<TR><TD BGCOLOR="{COLLAPSED}" ALIGN="LEFT">a module drawn collapsed: how '
@@ -170,7 +171,7 @@ def collapsed_dot(dot: str, records: tuple[NodeRecord, ...], head: dict[int, str
         fill = FAILED_FILL if "FAILED" in label else COLLAPSED
         extra = " group=spine" if name in spine else ""
         placed.append((tuple(name.split("."))[:-1],
-                       f'{ids[name]} [label="{label}" shape=box3d fillcolor="{fill}"{extra}]'))
+                       f'{ids[name]} [label="{label}" {BOX3D} fillcolor="{fill}"{extra}]'))
 
     def end(number: int) -> str:
         return ids[head[number]] if number in head else f"n{number}"
