@@ -145,9 +145,7 @@ def collapsed(graph: Graph, view: View, values: bool = False) -> Graph:
 def collapsed_dot(dot: str, records: tuple[NodeRecord, ...], head: dict[int, str],
                   types: dict[str, str], values: bool) -> str:
     """The DOT of the whole drawing with every box in `head` replaced by its module's box."""
-    modules = sorted(set(head.values()), key=natural)
-    ids = {name: f"m{i}" for i, name in enumerate(modules, 1)}
-    members: dict[str, list[int]] = {name: [] for name in modules}
+    members: dict[str, list[int]] = {name: [] for name in set(head.values())}
     spine: set[str] = set()
     lines, placed, edges = [], [], []
     for line in dot.splitlines():
@@ -166,9 +164,13 @@ def collapsed_dot(dot: str, records: tuple[NodeRecord, ...], head: dict[int, str
             lines.append(line.replace("</TABLE>", LEGEND_ROW + "</TABLE>"))
         elif line != "}":
             lines.append(line)
+    # A module whose boxes are all saved tensors (drawn in the saved view only) has no box.
+    modules = sorted((name for name, inside in members.items() if inside), key=natural)
+    ids = {name: f"m{i}" for i, name in enumerate(modules, 1)}
     for name in modules:
         label = module_label(name, types.get(name), members[name], records, values)
-        fill = FAILED_FILL if "FAILED" in label else COLLAPSED
+        failed = any(records[n - 1].verified == "FAILED" for n in members[name])
+        fill = FAILED_FILL if failed else COLLAPSED
         extra = " group=spine" if name in spine else ""
         placed.append((tuple(name.split("."))[:-1],
                        f'{ids[name]} [label="{label}" {BOX3D} fillcolor="{fill}"{extra}]'))
