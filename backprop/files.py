@@ -17,7 +17,7 @@ AUTOGRAD_DAT = "torch_autograd.dat"
 MANUAL_DAT = "my_autograd.dat"
 RUN_JSON = "run.json"
 GRAPH_FILES = ("graph.svg", "graph.dot", "graph.json", "graph-saved.svg", "graph-saved.dot",
-               "graph-values.npz", "graph-modules.html")
+               "graph-values.npz", "graph-modules.html", "graph-full.svg", "graph-full.dot")
 
 
 def prepare_folder(folder: str | Path) -> Path:

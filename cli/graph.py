@@ -17,7 +17,7 @@ from backprop.errors import UserError, quoted
 from backprop.files import output_folder
 from backprop.outset import locked
 from cli.console import console
-from cli.options import add_run_options, config_from_args, folder_name
+from cli.options import add_run_options, config_from_args, folder_name, whole_number
 
 if TYPE_CHECKING:  # torch is imported only once the options are checked
     from backprop.graph import Graph, NodeRecord
@@ -29,7 +29,10 @@ DESCRIPTION = ("Draw the autograd graph of the run's loss (or of the scalar VAR 
                "graph.dot, graph.json (and the saved-tensor view graph-saved.*) in --out; "
                "every node's formula is checked on one real backward (verified), its place "
                "in the order the nodes ran is shown (ran), and graph-values.npz keeps the "
-               "small tensors whole. Exit 1 when a node's formula FAILED its check; "
+               "small tensors whole. For a script's model too large to read whole on one "
+               "A4 page, graph.svg draws its modules collapsed (--depth) and graph-full.svg "
+               "every box; the line after the files says which. Exit 1 when a node's "
+               "formula FAILED its check; "
                "exit 2 when no SVG was drawn (Graphviz's dot is missing, or the graph is "
                "too large to draw; graph.dot and graph.json are still written), when "
                "a saved tensor was modified in place, or when the script fails.")
@@ -40,6 +43,15 @@ def variable_name(text: str) -> str:
     if not text.isidentifier():
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a Python variable name")
     return text
+
+
+def depth_value(text: str) -> int:
+    """--depth: a whole number of at least 1 (1 is the top-level modules)."""
+    depth = whole_number(text)
+    if depth < 1:
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} is no depth: 1 is the top-level modules, so it is 1 or more")
+    return depth
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -57,6 +69,16 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                        help="print every box's explanation and formula after the table")
     graph.add_argument("--values", action="store_true",
                        help="write |g|, the norm of the gradient each box received, on it")
+    graph.add_argument("--depth", metavar="N", type=depth_value,
+                       help="draw each module N levels down in named_modules (1: the "
+                            "top-level ones) collapsed, as one box saying what it holds; "
+                            "graph-full.svg then draws every box. Default: every box when "
+                            "the drawing is legible on one A4 page (text >= 6.5 pt), else "
+                            "the deepest N that is (ResNet-18: 2, the GPT: 3)")
+    graph.add_argument("--expand", metavar="NAME", action="append", default=[],
+                       help="draw the module NAME (and its parents) open, the others "
+                            "collapsed at --depth (default: the default depth, or 1); "
+                            "repeatable")
     graph.add_argument("-q", "--quiet", action="store_true", help="print no progress")
 
 
@@ -65,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.script is None and args.var is not None:
         raise UserError("--var names a variable of SCRIPT.py, and no script was given")
+    for given, flag in ((args.depth is not None, "--depth"), (args.expand, "--expand")):
+        if given and args.script is None:
+            raise UserError(f"{flag} collapses or opens the nn.Modules of SCRIPT.py's model, "
+                            "and no script was given (the default network has no modules)")
     if args.script is not None and config != RunConfig():
         raise UserError("run options do not apply to a script: its code decides the network")
     # Absolute, so a script that calls os.chdir cannot move where the files go.
@@ -77,9 +103,11 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
     """Compute the run or run the script, write the graph files to `out` and print them."""
     err = console(stderr=True, quiet=args.quiet, soft_wrap=True)
     from backprop.graph import draw, graph_of_script, with_values, write_graph_files
+    from backprop.graph.collapse import View, draw_view
 
     symbols: dict[tuple[str, int | None], str] = {}
     diagnostics: tuple = ()
+    drawing = None  # what graph.svg draws, for a script's model
     if args.script is None:
         from backprop.run import compute_run
 
@@ -94,6 +122,8 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
         err.print(Text.assemble(DOT, f"running {args.script}"))
         result = graph_of_script(args.script, args.var or "loss", render=False)
         result = draw(with_values(result) if args.values else result)
+        view = View(args.depth, tuple(args.expand))
+        result, drawing = draw_view(result, view, values=args.values)
         title = f"Autograd graph of {args.var or 'loss'} in {args.script}"
     written = write_graph_files(result, out)  # all of them, or the folder as it was
     screen = console()
@@ -109,6 +139,8 @@ def _draw(args: argparse.Namespace, config: RunConfig, out: Path) -> int:
                                     diagnostic.message))
     shown = [str(Path(args.out) / name) for name in written]  # as the user wrote --out
     screen.print(Text("wrote " + ", ".join(shown)), soft_wrap=True)
+    if drawing and result.svg is not None:
+        screen.print(Text(drawing + "."), soft_wrap=True)
     if result.nonfinite:
         screen.print(Text.assemble(("nan/inf:", "bold red"), " ", result.nonfinite))
     failed = [node for node in result.nodes if node.verified == "FAILED"]

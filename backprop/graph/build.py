@@ -175,14 +175,15 @@ def graph_json(graph: Graph) -> str:
 def write_graph_files(graph: Graph, folder: str | Path) -> dict[str, Path]:
     """Write graph.svg (when drawn), graph.dot, graph.json, the saved view's files,
     graph-values.npz (the small tensors whole) and graph-modules.html (a page per
-    top-level module, for a model's graph), all together; a file not drawn this time
+    top-level module, for a model's graph), graph-full.* (every box, when graph.svg draws
+    modules collapsed), all together; a file not drawn this time
     is removed, never left from an older run."""
     from backprop.files import atomic_write, prepare_folder, staging
 
     folder = prepare_folder(folder)
     arrays = npz_bytes(graph.arrays) if graph.arrays else None
     texts = (graph.svg, graph.dot, graph_json(graph), graph.svg_saved, graph.dot_saved, arrays,
-             graph.modules_html)
+             graph.modules_html, graph.svg_full, graph.dot_full)
     drawn = {name: text for name, text in zip(GRAPH_FILES, texts, strict=True)
              if text is not None}
     with staging(folder, GRAPH_FILES) as stage:

@@ -102,6 +102,16 @@ def module_names(namespace: dict[str, object]) -> dict[int, str]:
     return names
 
 
+def module_types(namespace: dict[str, object]) -> dict[str, str]:
+    """Each module's class by the name module_names() gives it ('fc': 'Linear')."""
+    named: dict[int, tuple[str, str]] = {}
+    for value in namespace.values():
+        if isinstance(value, torch.nn.Module):
+            for name, module in value.named_modules():
+                named.setdefault(id(module), (name, type(module).__name__))
+    return {name: kind for name, kind in named.values() if name}
+
+
 def module_of(node: object, names: dict[int, str]) -> str | None:
     """The name of the module that created `node` ('layer1.0.conv1'); None outside any."""
     if hasattr(node, "variable"):

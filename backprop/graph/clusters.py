@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import TypeVar
 
 from backprop.graph.records import NodeRecord
 
@@ -26,17 +27,26 @@ def group_of(record: NodeRecord) -> tuple[str, ...]:
     return ()
 
 
-def _natural(name: str) -> tuple:
+def natural(name: str) -> tuple:
     """'layer 10' after 'layer 9', 'blocks.10' after 'blocks.9'."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
 
 
 def clusters(boxes: dict[int, str], records: tuple[NodeRecord, ...]) -> list[str]:
     """The box statements, nested in one labelled Graphviz cluster per module or layer."""
+    return nested([(group_of(records[number - 1]), statement)
+                   for number, statement in boxes.items()])
+
+
+_NUMBER = re.compile(r"^n(\d+) ")
+
+
+def nested(placed: list[tuple[tuple[str, ...], str]]) -> list[str]:
+    """Box statements, each in the cluster its path names (('layer1', '0') is layer1.0)."""
     tree: dict = {}
-    for number, statement in boxes.items():
+    for path, statement in placed:
         node = tree
-        for part in group_of(records[number - 1]):
+        for part in path:
             node = node.setdefault(part, {})
         node.setdefault("", []).append(statement)
     lines: list[str] = []
@@ -44,17 +54,18 @@ def clusters(boxes: dict[int, str], records: tuple[NodeRecord, ...]) -> list[str
     def emit(node: dict, path: tuple[str, ...]) -> None:
         # Box lines keep one leading tab at any depth: readers of the DOT match `\tn12 [`.
         lines.extend(f"\t{statement}" for statement in node.get("", []))
-        for part in sorted((k for k in node if k), key=_natural):
+        for part in sorted((k for k in node if k), key=natural):
             name = ".".join((*path, part))
             lines.append(f'\tsubgraph "cluster_{name}" {{')
-            numbers = sorted(int(s[1:s.index(" ")]) for s in node[part].get("", []))
+            numbers = sorted(int(m[1]) for s in node[part].get("", [])
+                             if (m := _NUMBER.match(s)))
             if name.startswith("layer ") and not path and numbers:
                 # A layer's band is labelled beside its middle row, not above it: a label
                 # row per band would make the run's graph too tall for one page.
                 mark = f"band{name[6:]}"
-                lines.append(f'		label="" {CLUSTER_ATTRS}')
-                lines.append(f'		{mark} [label="{name}" {BAND_LABEL}]')
-                lines.append(f"		{{ rank=same; {mark}; n{numbers[len(numbers) // 2]} }}")
+                lines.append(f'\t\tlabel="" {CLUSTER_ATTRS}')
+                lines.append(f'\t\t{mark} [label="{name}" {BAND_LABEL}]')
+                lines.append(f"\t\t{{ rank=same; {mark}; n{numbers[len(numbers) // 2]} }}")
             else:
                 lines.append(f'\t\tlabel="{name}" {CLUSTER_ATTRS}')
             emit(node[part], (*path, part))
@@ -73,13 +84,22 @@ def stacking(edges: list[tuple[int, int]], records: tuple[NodeRecord, ...]
     """
     paths = {n: group_of(records[n - 1]) if records[n - 1].module else ()
              for pair in edges for n in pair}
+    return stacked(edges, paths)
 
-    def inside(number: int) -> set[tuple[str, ...]]:
-        path = paths[number]
+
+Box = TypeVar("Box", int, str)
+
+
+def stacked(edges: list[tuple[Box, Box]], paths: dict[Box, tuple[str, ...]]
+            ) -> list[tuple[Box, Box]]:
+    """stacking() for boxes of any name, each in the module cluster its path names."""
+
+    def inside(box: Box) -> set[tuple[str, ...]]:
+        path = paths[box]
         return {path[:i] for i in range(1, len(path) + 1)}
 
-    feeds: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    fed: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    feeds: dict[tuple[str, ...], set[Box]] = defaultdict(set)
+    fed: dict[tuple[str, ...], set[Box]] = defaultdict(set)
     for tail, head in edges:
         outer, inner = inside(tail), inside(head)
         for cluster in inner - outer:

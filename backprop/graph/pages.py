@@ -97,7 +97,8 @@ def pages_html(svgs: dict[str, str]) -> str:
              "svg{max-width:100%;height:auto} @page wide{size:A4 landscape}",
              "section.wide{page:wide}</style></head><body>",
              "<p>One page per top-level module; dashed boxes belong to the neighbouring "
-             "pages. graph.svg has the whole graph.</p>"]
+             "pages. graph.svg has the whole graph, or graph-full.svg when graph.svg draws "
+             "modules collapsed.</p>"]
     for name, svg in svgs.items():
         body = svg[svg.index("<svg"):] if "<svg" in svg else svg
         size = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', body)

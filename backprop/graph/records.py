@@ -78,6 +78,9 @@ class Graph:
     nonfinite_node: int | None = None  # the number of that node
     arrays: dict = field(default_factory=dict)  # 'n12.sent0' -> a small tensor, kept whole
     modules_html: str | None = None  # one drawn page per top-level module, when there are any
+    module_types: dict = field(default_factory=dict)  # 'layer1.0.conv1' -> 'Conv2d', all modules
+    dot_full: str | None = None     # every box drawn, when `dot` draws some modules collapsed
+    svg_full: str | None = None     # its SVG
 
 
 @dataclass

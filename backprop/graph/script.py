@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import os
 import sys
 import traceback
@@ -15,7 +16,7 @@ import torch
 
 from backprop.errors import Stopped
 from backprop.graph.build import check_output, graph_of
-from backprop.graph.capture import module_names, recording
+from backprop.graph.capture import module_names, module_types, recording
 from backprop.graph.records import Graph, GraphError
 from backprop.textfile import read_text_file
 
@@ -41,8 +42,9 @@ def graph_of_script(path: str | Path, var: str = "loss", render: bool = True) ->
     except GraphError as err:
         raise GraphError(f"{path}: {err}") from None
     params, values = names_in(namespace)
-    return graph_of(output, params, name=var, values=values, render=render, made=made,
-                    files=(str(path),), modules=module_names(namespace))
+    graph = graph_of(output, params, name=var, values=values, render=render, made=made,
+                     files=(str(path),), modules=module_names(namespace))
+    return dataclasses.replace(graph, module_types=module_types(namespace))
 
 
 def run_script(path: Path) -> dict[str, object]:
