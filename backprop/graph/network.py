@@ -6,18 +6,72 @@ MmBackward0, AddBackward0 and ReluBackward0, each tagged metadata["layer"] = k.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import TYPE_CHECKING
 
 import torch
 
+from backprop.autograd import build_graph
+from backprop.compare import significant
 from backprop.graph.annotate import Hints
-from backprop.graph.records import Box, NodeRecord
+from backprop.graph.records import Box, NodeRecord, Wire, shape_text
+from backprop.graph.values import Summary
 from backprop.steps import step_order
 
 if TYPE_CHECKING:  # backprop.run builds its graph with this module
     from backprop.run import Run
 
 StepKey = tuple[str, int | None]
+
+# Anomaly mode records the file as Python compiled it; the records name it in the package.
+FORWARD_FILE = build_graph.__code__.co_filename
+FORWARD_NAME = build_graph.__module__.replace(".", "/") + ".py"   # backprop/autograd.py
+
+
+def with_forward_lines(records: tuple[NodeRecord, ...]) -> tuple[NodeRecord, ...]:
+    """The records with each node's creating line named in build_graph's own file."""
+    return tuple(dataclasses.replace(r, source=dataclasses.replace(r.source, file=FORWARD_NAME))
+                 if r.source is not None and r.source.file == FORWARD_FILE else r
+                 for r in records)
+
+
+def output_wires(records: tuple[NodeRecord, ...], n: int) -> tuple[Wire, ...]:
+    """The output layer's wires with their gradients: the one into its ReLU from above,
+    and each one its ReLU, bias add and product send down."""
+    relu = next((r for r in records if r.layer == n and r.label == "ReluBackward0"), None)
+    if relu is None or len(relu.inputs) != 1 or len(relu.outputs) != 1:
+        return ()
+    add = records[relu.inputs[0] - 1]
+    mm = next((records[i - 1] for i in add.inputs if records[i - 1].label == "MmBackward0"),
+              None)
+    senders = [records[relu.outputs[0] - 1], relu, add, *([mm] if mm else [])]
+    wires = []
+    for sender in senders:
+        for target, grad in _sent_to(sender).items():
+            if sender is senders[0] and target != relu.number:
+                continue
+            wires.append(Wire(target, sender.number, wire_text(grad)))
+    return tuple(wires)
+
+
+def _sent_to(record: NodeRecord) -> dict[int, Summary]:
+    """What a node sent to each box it sends to: its non-empty slots, in order."""
+    sent = [s for s in record.values.sent if s is not None] if record.values else []
+    return dict(zip(record.inputs, sent, strict=True)) if len(sent) == len(record.inputs) else {}
+
+
+def wire_text(grad: Summary) -> str:
+    """A wire's number: a one-element gradient's value, else |g| and the shape."""
+    if math.prod(grad.shape) == 1:
+        if grad.min is not None:
+            return significant(grad.min, 5)
+        return "nan" if grad.nans else "inf"
+    shape = shape_text(grad.shape)
+    if grad.norm is None:
+        return f"|g|=nan/inf {shape}"
+    bad = " nan/inf!" if grad.nans or grad.infs else ""
+    return f"|g|={significant(grad.norm, 3)}{bad} {shape}"
 
 
 def run_values(run: Run) -> dict[str, torch.Tensor]:
