@@ -25,7 +25,6 @@ from backprop.graph.draw import (
 from backprop.graph.excerpt import excerpt_dot
 from backprop.graph.measure import measure
 from backprop.graph.network import (
-    FORWARD_FILE,
     RunHints,
     output_wires,
     run_values,
@@ -163,7 +162,7 @@ def graph_of_run(run: Run, render: bool = True) -> Graph:
     """The graph of a run's loss (run.graph, not recomputed), with the hand-written steps,
     each node's line of build_graph, and the output layer's wires labelled with gradients."""
     graph = graph_of(run.graph.loss, run.graph.params, name="L", values=run_values(run),
-                     hints=RunHints(run), render=False, files=(FORWARD_FILE,))
+                     hints=RunHints(run), render=False)
     nodes = with_forward_lines(graph.nodes)
     wires = output_wires(nodes, run.config.layers)
     graph = dataclasses.replace(graph, nodes=nodes, wires=wires,

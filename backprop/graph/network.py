@@ -6,8 +6,12 @@ MmBackward0, AddBackward0 and ReluBackward0, each tagged metadata["layer"] = k.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
+import inspect
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import torch
@@ -16,6 +20,7 @@ from backprop.autograd import build_graph
 from backprop.compare import significant
 from backprop.graph.annotate import Hints
 from backprop.graph.records import Box, NodeRecord, Wire, shape_text
+from backprop.graph.source import SourceLine
 from backprop.graph.values import Summary
 from backprop.steps import step_order
 
@@ -24,16 +29,39 @@ if TYPE_CHECKING:  # backprop.run builds its graph with this module
 
 StepKey = tuple[str, int | None]
 
-# Anomaly mode records the file as Python compiled it; the records name it in the package.
-FORWARD_FILE = build_graph.__code__.co_filename
 FORWARD_NAME = build_graph.__module__.replace(".", "/") + ".py"   # backprop/autograd.py
+# The one operation of build_graph's code that creates each kind of node it records.
+_NODE_OF = {"MatMult": "MmBackward0", "Add": "AddBackward0", "Sub": "SubBackward0",
+            "relu": "ReluBackward0", "pow": "PowBackward0", "sum": "SumBackward0"}
+
+
+@functools.cache
+def forward_lines() -> dict[str, SourceLine]:
+    """The line of build_graph creating each kind of node, read from its source.
+
+    Anomaly mode would record the same lines (a test compares them) at the price of a
+    stack trace per node: 2-30 ms of every run, more the deeper the caller's stack.
+    """
+    lines, first = inspect.getsourcelines(build_graph)
+    found: dict[str, set[int]] = {}
+    for node in ast.walk(ast.parse(textwrap.dedent("".join(lines)))):
+        if isinstance(node, ast.BinOp):
+            op = type(node.op).__name__
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            op = node.func.attr
+        else:
+            continue
+        if op in _NODE_OF:
+            found.setdefault(_NODE_OF[op], set()).add(node.lineno)
+    return {label: SourceLine(FORWARD_NAME, first + n - 1, lines[n - 1].strip())
+            for label, (n, *more) in found.items() if not more}   # one line, or none
 
 
 def with_forward_lines(records: tuple[NodeRecord, ...]) -> tuple[NodeRecord, ...]:
-    """The records with each node's creating line named in build_graph's own file."""
-    return tuple(dataclasses.replace(r, source=dataclasses.replace(r.source, file=FORWARD_NAME))
-                 if r.source is not None and r.source.file == FORWARD_FILE else r
-                 for r in records)
+    """The records with each backward node's creating line in build_graph."""
+    made = forward_lines()
+    return tuple(dataclasses.replace(r, source=made.get(r.label)) if r.kind == "backward"
+                 else r for r in records)
 
 
 def output_wires(records: tuple[NodeRecord, ...], n: int) -> tuple[Wire, ...]:

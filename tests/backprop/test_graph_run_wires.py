@@ -32,16 +32,26 @@ def default_run():
 
 
 @pytest.mark.parametrize("config", [RunConfig(), RunConfig(K=2, d=3, batch=4)])
-def test_every_backward_node_names_the_line_of_build_graph_that_created_it(config) -> None:
+def test_every_backward_node_names_the_line_anomaly_mode_records_for_it(config) -> None:
+    from backprop.graph.records import number_boxes
+    from backprop.problem import make_problem
+
     run = compute_run(config, fd=False)
+    # An independent witness: the same forward under anomaly mode keeps each node's stack.
+    with torch.autograd.set_detect_anomaly(True, check_nan=False):
+        graph, _, _ = autograd.build_graph(make_problem(config))
+    boxes = number_boxes(graph.loss).boxes
     lines, first = inspect.getsourcelines(autograd.build_graph)
     text = {first + i: line.strip() for i, line in enumerate(lines)}
     backward = [n for n in run.records.nodes if n.kind == "backward"]
     assert len(backward) == 3 * (config.K + 1) + 2 + (config.batch > 1)
     for node in backward:
+        frames = re.findall(r'File "([^"]+)", line (\d+)', "".join(
+            boxes[node.number - 1].obj.metadata["traceback_"]))
+        line = int([n for file, n in frames if file == autograd.__file__][-1])
         assert node.source is not None, node.label
-        assert node.source.file == "backprop/autograd.py"
-        assert node.source.code == text[node.source.line]    # the very line, as it reads
+        assert (node.source.file, node.source.line) == ("backprop/autograd.py", line)
+        assert node.source.code == text[line]                # the very line, as it reads
         assert MADE_BY[node.label] in node.source.code, (node.label, node.source.code)
     # Nodes with no forward call behind them have no line.
     assert all(n.source is None for n in run.records.nodes if n.kind != "backward")
