@@ -1,4 +1,5 @@
-"""What the graph of a run's loss knows beyond its shape: the homework's names and steps.
+"""What the graph of a run's loss knows beyond its shape: the homework's names and steps,
+the line of build_graph creating each node, and the gradients on the output layer's wires.
 
 In layer k the forward pass is z_k = h_{k-1} @ W_k + b_k, h_k = relu(z_k), which records
 MmBackward0, AddBackward0 and ReluBackward0, each tagged metadata["layer"] = k.
