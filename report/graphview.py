@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from report.model import GraphNode, GraphView, omitted_layers, shown_layers
 
 if TYPE_CHECKING:  # imports torch
     from backprop.graph import Graph, SavedValue
+    from backprop.graph.source import SourceLine
 
 
 def graph_view(graph: Graph, n: int | None = None) -> GraphView:
@@ -20,7 +22,9 @@ def graph_view(graph: Graph, n: int | None = None) -> GraphView:
         GraphNode(node.number, node.kind, node.label, node.layer, tuple(node.inputs),
                   tuple(node.outputs), tuple(_saved(s) for s in node.saved if s.shape is not None),
                   node.explanation,
-                  node.formula, tuple(tuple(step) for step in node.steps))
+                  node.formula, tuple(tuple(step) for step in node.steps), node.verified,
+                  "" if node.error is None else f"{node.error:.2g}", node.why,
+                  _source(node.source))
         for node in graph.nodes)
     backward = sum(node.kind in ("backward", "accumulate") for node in nodes)
     svg, excerpt = graph.svg, None
@@ -28,8 +32,14 @@ def graph_view(graph: Graph, n: int | None = None) -> GraphView:
         svg, excerpt = graph.svg_excerpt, graph.excerpt
     # The saved view goes in the report only whole: an excerpt of it would repeat the one above.
     saved = graph.svg_saved if excerpt is None else None
+    wires = tuple((w.tail, w.head, w.text) for w in graph.wires)
     return GraphView(nodes, svg, graph.note if graph.svg is None else None, backward, excerpt,
-                     saved)
+                     saved, graph.verified_text, wires)
+
+
+def _source(source: SourceLine | None) -> str:
+    """`autograd.py:33`: the file's name and the line, compact enough for a table cell."""
+    return "" if source is None else f"{PurePosixPath(source.file).name}:{source.line}"
 
 
 def _saved(saved: SavedValue) -> str:
@@ -84,7 +94,8 @@ def node_groups(view: GraphView, n: int) -> list[tuple[str, list[GraphNode]]]:
 
 
 def output_wires(view: GraphView, n: int) -> dict[str, int]:
-    """The numbers of the output layer's boxes, by role: relu, add, mm, acc_b, acc_W, below."""
+    """The numbers of the output layer's boxes, by role: relu, add, mm, acc_b, acc_W, below,
+    and above (the box the ReLU gets its gradient from)."""
     by_number = {node.number: node for node in view.nodes}
     relu = next((node for node in view.nodes if node.layer == n
                  and node.label == "ReluBackward0"), None)
@@ -92,6 +103,8 @@ def output_wires(view: GraphView, n: int) -> dict[str, int]:
         return {}
     add = by_number[relu.inputs[0]]
     found = {"relu": relu.number, "add": add.number}
+    if len(relu.outputs) == 1:
+        found["above"] = relu.outputs[0]
     for number in add.inputs:
         role = "mm" if by_number[number].label == "MmBackward0" else "acc_b"
         found[role] = number

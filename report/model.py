@@ -108,6 +108,10 @@ class GraphNode:
     explanation: str
     formula: str
     steps: tuple[tuple[str, int | None], ...]
+    verified: str = ""           # exact | close | FAILED | not checkable; "" saved tensors
+    error: str = ""              # a close or FAILED check's max relative error: "3.1e-07"
+    why: str = ""                # what FAILED, or why it cannot be checked
+    source: str = ""             # the line that created it: "autograd.py:33"
 
     @property
     def summary(self) -> str:
@@ -126,6 +130,8 @@ class GraphView:
     backward_nodes: int          # autograd's own nodes (not leaves, not the output box)
     excerpt: tuple[int, int] | None = None   # layers left out of the drawing, if any
     svg_saved: str | None = None  # the saved-tensor view, when the graph is drawn whole
+    verified: str = ""           # the sentence counting the boxes' verified marks
+    wires: tuple[tuple[int, int, str], ...] = ()  # (to, from, value) written on the drawing
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,17 @@ from backprop.graph.draw import (
     MISSING_DOT,
     render_svg,
     with_magnitudes,
+    with_wire_labels,
     write_dot,
 )
 from backprop.graph.excerpt import excerpt_dot
 from backprop.graph.measure import measure
-from backprop.graph.network import RunHints, run_values
+from backprop.graph.network import (
+    RunHints,
+    output_wires,
+    run_values,
+    with_forward_lines,
+)
 from backprop.graph.pages import page_dots, pages_html
 from backprop.graph.records import (
     Graph,
@@ -153,9 +159,15 @@ def check_output(output: object, name: str) -> None:
 
 
 def graph_of_run(run: Run, render: bool = True) -> Graph:
-    """The graph of a run's loss (run.graph, not recomputed), with the hand-written steps."""
-    return graph_of(run.graph.loss, run.graph.params, name="L", values=run_values(run),
-                    hints=RunHints(run), render=render)
+    """The graph of a run's loss (run.graph, not recomputed), with the hand-written steps,
+    each node's line of build_graph, and the output layer's wires labelled with gradients."""
+    graph = graph_of(run.graph.loss, run.graph.params, name="L", values=run_values(run),
+                     hints=RunHints(run), render=False)
+    nodes = with_forward_lines(graph.nodes)
+    wires = output_wires(nodes, run.config.layers)
+    graph = dataclasses.replace(graph, nodes=nodes, wires=wires,
+                                dot=with_wire_labels(graph.dot, wires))
+    return draw(graph) if render else graph
 
 
 def nodes_for_step(graph: Graph, step: Step) -> tuple[NodeRecord, ...]:

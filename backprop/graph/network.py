@@ -1,4 +1,5 @@
-"""What the graph of a run's loss knows beyond its shape: the homework's names and steps.
+"""What the graph of a run's loss knows beyond its shape: the homework's names and steps,
+the line of build_graph creating each node, and the gradients on the output layer's wires.
 
 In layer k the forward pass is z_k = h_{k-1} @ W_k + b_k, h_k = relu(z_k), which records
 MmBackward0, AddBackward0 and ReluBackward0, each tagged metadata["layer"] = k.
@@ -6,18 +7,100 @@ MmBackward0, AddBackward0 and ReluBackward0, each tagged metadata["layer"] = k.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import functools
+import inspect
+import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import torch
 
+from backprop.autograd import build_graph
+from backprop.compare import significant
 from backprop.graph.annotate import Hints
-from backprop.graph.records import Box, NodeRecord
+from backprop.graph.records import Box, NodeRecord, Wire, shape_text
+from backprop.graph.source import SourceLine
+from backprop.graph.values import Summary
 from backprop.steps import step_order
 
 if TYPE_CHECKING:  # backprop.run builds its graph with this module
     from backprop.run import Run
 
 StepKey = tuple[str, int | None]
+
+FORWARD_NAME = build_graph.__module__.replace(".", "/") + ".py"   # backprop/autograd.py
+# The one operation of build_graph's code that creates each kind of node it records.
+_NODE_OF = {"MatMult": "MmBackward0", "Add": "AddBackward0", "Sub": "SubBackward0",
+            "relu": "ReluBackward0", "pow": "PowBackward0", "sum": "SumBackward0"}
+
+
+@functools.cache
+def forward_lines() -> dict[str, SourceLine]:
+    """The line of build_graph creating each kind of node, read from its source.
+
+    Anomaly mode would record the same lines (a test compares them) at the price of a
+    stack trace per node: 2-30 ms of every run, more the deeper the caller's stack.
+    """
+    lines, first = inspect.getsourcelines(build_graph)
+    found: dict[str, set[int]] = {}
+    for node in ast.walk(ast.parse(textwrap.dedent("".join(lines)))):
+        if isinstance(node, ast.BinOp):
+            op = type(node.op).__name__
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            op = node.func.attr
+        else:
+            continue
+        if op in _NODE_OF:
+            found.setdefault(_NODE_OF[op], set()).add(node.lineno)
+    return {label: SourceLine(FORWARD_NAME, first + n - 1, lines[n - 1].strip())
+            for label, (n, *more) in found.items() if not more}   # one line, or none
+
+
+def with_forward_lines(records: tuple[NodeRecord, ...]) -> tuple[NodeRecord, ...]:
+    """The records with each backward node's creating line in build_graph."""
+    made = forward_lines()
+    return tuple(dataclasses.replace(r, source=made.get(r.label)) if r.kind == "backward"
+                 else r for r in records)
+
+
+def output_wires(records: tuple[NodeRecord, ...], n: int) -> tuple[Wire, ...]:
+    """The output layer's wires with their gradients: the one into its ReLU from above,
+    and each one its ReLU, bias add and product send down."""
+    relu = next((r for r in records if r.layer == n and r.label == "ReluBackward0"), None)
+    if relu is None or len(relu.inputs) != 1 or len(relu.outputs) != 1:
+        return ()
+    add = records[relu.inputs[0] - 1]
+    mm = next((records[i - 1] for i in add.inputs if records[i - 1].label == "MmBackward0"),
+              None)
+    senders = [records[relu.outputs[0] - 1], relu, add, *([mm] if mm else [])]
+    wires = []
+    for sender in senders:
+        for target, grad in _sent_to(sender).items():
+            if sender is senders[0] and target != relu.number:
+                continue
+            wires.append(Wire(target, sender.number, wire_text(grad)))
+    return tuple(wires)
+
+
+def _sent_to(record: NodeRecord) -> dict[int, Summary]:
+    """What a node sent to each box it sends to: its non-empty slots, in order."""
+    sent = [s for s in record.values.sent if s is not None] if record.values else []
+    return dict(zip(record.inputs, sent, strict=True)) if len(sent) == len(record.inputs) else {}
+
+
+def wire_text(grad: Summary) -> str:
+    """A wire's number: a one-element gradient's value, else |g| and the shape."""
+    if math.prod(grad.shape) == 1:
+        if grad.min is not None:
+            return significant(grad.min, 5)
+        return "nan" if grad.nans else "inf"
+    shape = shape_text(grad.shape)
+    if grad.norm is None:
+        return f"|g|=nan/inf {shape}"
+    bad = " nan/inf!" if grad.nans or grad.infs else ""
+    return f"|g|={significant(grad.norm, 3)}{bad} {shape}"
 
 
 def run_values(run: Run) -> dict[str, torch.Tensor]:

@@ -18,6 +18,7 @@ import torch
 
 from backprop.errors import UserError
 from backprop.graph.source import SourceLine
+from backprop.graph.tally import verified_sentence
 from backprop.graph.values import NodeValues
 
 SAVED_PREFIX = "_saved_"  # torch exposes a node's saved values as attributes named so
@@ -81,6 +82,21 @@ class Graph:
     module_types: dict = field(default_factory=dict)  # 'layer1.0.conv1' -> 'Conv2d', all modules
     dot_full: str | None = None     # every box drawn, when `dot` draws some modules collapsed
     svg_full: str | None = None     # its SVG
+    wires: tuple[Wire, ...] = ()    # the few wires drawn with the gradient flowing on them
+
+    @property
+    def verified_text(self) -> str:
+        """One sentence counting the boxes' verified marks, e.g. 'All 80 formulas ...'."""
+        return verified_sentence(self.nodes)
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One edge of the drawing with the gradient on it: from box `head` back to box `tail`."""
+
+    tail: int                       # the box the gradient flows to (the arrow's start)
+    head: int                       # the box that sent it (the arrow's end)
+    text: str                       # its value, or |g| and shape: '1.2496e+04'
 
 
 @dataclass

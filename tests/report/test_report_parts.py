@@ -122,10 +122,12 @@ def fake_graph(nodes: int, svg: str | None, note: str | None):
     records = [SimpleNamespace(number=i, kind="backward", label=f"Op{i}Backward0",
                                layer=None if i == 1 else 1 + i % 3, inputs=(i + 1,),
                                outputs=(i - 1,), saved=(saved,), explanation=f"explains {i}",
-                               formula="grad @ W.T", steps=(("grad_W", 2),))
+                               formula="grad @ W.T", steps=(("grad_W", 2),),
+                               verified="exact", error=0.0, why="", source=None)
                for i in range(1, nodes + 1)]
     return SimpleNamespace(nodes=records, svg=svg, note=note, dot="digraph {}",
-                           svg_saved=svg)
+                           svg_saved=svg, verified_text=f"All {nodes} formulas verified "
+                           "exact on this run's gradients.", wires=())
 
 
 def test_every_graph_node_is_in_the_node_table(default_built) -> None:
