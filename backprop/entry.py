@@ -212,7 +212,7 @@ def entry(step: Step, inputs: Inputs, row: int, col: int) -> Entry:
     if not (0 <= row < rows and 0 <= col < cols):
         raise IndexError(f"{step.symbol} has no entry ({row + 1}, {col + 1})")
     formula, terms = _terms(step, inputs, row, col)
-    dtype = step.manual.dtype if step.manual.dtype != torch.bool else inputs[0][1].dtype
+    dtype = inputs[0][1].dtype   # the run's: a student's pass may return another
     return Entry(at(step.symbol, step.manual, str(row + 1), str(col + 1)), (row, col),
                  _value(step.manual, row, col), _value(step.autograd, row, col), formula,
                  terms, _recombine(terms, dtype), str(dtype).removeprefix("torch."),
