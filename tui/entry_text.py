@@ -73,12 +73,11 @@ def agreement(entry: Entry) -> tuple[str, str]:
     if entry.ulps == 0 and len(same) == 2:
         how = "the same bits"
     elif len(same) == 2:
-        how = (f"{entry.ulps} float step{'s' if entry.ulps != 1 else ''} off, within a sum's "
-               "rounding")
+        how = f"{entry.ulps} float step{'s' if entry.ulps != 1 else ''} off (rounding)"
     else:
         return (f"  recomputed here: {same[0] if same else 'neither pass'}'s value"
                 f" ({full(entry.result, entry.digits)})", "bold $warning")
-    return f"  (added up here: {how})", "dim"
+    return f" · added up here: {how}", "dim"
 
 
 def _matches(entry: Entry, value: Number) -> bool:

@@ -130,8 +130,9 @@ class CellCursor:
         if cell is not None:
             self.move_to(cell[0] + rows, cell[1] + cols)
 
-    def on_click(self, event: events.Click) -> None:
-        """A click on an entry puts the cursor there (the focus comes with the click)."""
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A press on an entry puts the cursor there. Read at the press, not at the click:
+        the focus it brings grows the step info, and the grid moves down under the mouse."""
         found = self.entry_at(event.x, event.y)
         if found is not None:
             self.move_to(*found)
