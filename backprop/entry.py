@@ -208,7 +208,7 @@ def _recombine(terms: tuple[Term, ...], dtype: torch.dtype) -> Number:
 
 def entry(step: Step, inputs: Inputs, row: int, col: int) -> Entry:
     """Entry (row, col) of `step`'s grid (0-based), its formula read off `inputs`."""
-    rows, cols = _shape(step.manual)
+    rows, cols = grid_shape(step.manual)
     if not (0 <= row < rows and 0 <= col < cols):
         raise IndexError(f"{step.symbol} has no entry ({row + 1}, {col + 1})")
     formula, terms = _terms(step, inputs, row, col)
@@ -219,8 +219,8 @@ def entry(step: Step, inputs: Inputs, row: int, col: int) -> Entry:
                  digits_of(dtype))
 
 
-def _shape(tensor: torch.Tensor) -> tuple[int, int]:
-    """(rows, columns) of the tensor's grid."""
+def grid_shape(tensor: torch.Tensor) -> tuple[int, int]:
+    """(rows, columns) of the tensor's grid: a scalar is 1x1, a vector one row."""
     if tensor.dim() == 0:
         return 1, 1
     if tensor.dim() == 1:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from backprop.compare import significant
 from tui.cells import _short_exponent
 
 if TYPE_CHECKING:
@@ -39,6 +38,9 @@ def number(value: Number, digits: int = SHORT) -> str:
 
 def full(value: Number, digits: int) -> str:
     """Every digit: `5.44470215e+03` for float32 (9), 17 for float64; on/off for a mask."""
+    # backprop.compare imports torch: not before the first frame
+    from backprop.compare import significant
+
     if isinstance(value, bool):
         return "on" if value else "off"
     return significant(value, digits)
@@ -120,22 +122,29 @@ def _wrapped(entry: Entry, width: int, lines: int) -> list[Content]:
     """A sum's terms with numbers, filling `lines` lines of `width`; what does not fit is
     counted on the last line, never cut silently."""
     texts = _sign_joined([term_text(t) for t in entry.terms])
-    total, out, line, shown = len(texts), [], "= ", 0
+    total = len(texts)
+
+    def tail(rest: int) -> str:
+        return f" … {rest} more of {total} terms (y copies them all)" if rest else ""
+
+    out: list[str] = []
+    line = "="
     for i, text in enumerate(texts):
         last = len(out) == lines - 1
-        rest = total - i - 1
-        tail = f" … {rest} more (y copies them all)" if last and rest else ""
-        if len(line) + len(text) + 1 + len(tail) > width and line.strip("= "):
-            if last:
-                break
+        if last and len(line) + 1 + len(text) + len(tail(total - i - 1)) > width and \
+                line.strip("= "):
+            line += tail(total - i)   # fits: the previous term was added with this tail
+            break
+        if not last and len(line) + 1 + len(text) > width and line.strip("= "):
             out.append(line)
-            line = "  "
-        line += ("" if line in ("= ", "  ") else " ") + text
-        shown = i + 1
-    if shown < total:
-        line += f" … {total - shown} more of {total} terms (y copies them all)"
+            line = " "
+            if len(out) == lines - 1 and len(line) + 1 + len(text) + len(
+                    tail(total - i - 1)) > width:
+                line += tail(total - i)
+                break
+        line += " " + text
     out.append(line)
-    return [Content.styled(text, "") for text in out] + [Content("")] * (lines - len(out))
+    return [Content(text) for text in out] + [Content("")] * (lines - len(out))
 
 
 def entry_copy(entry: Entry) -> str:

@@ -24,40 +24,41 @@ if TYPE_CHECKING:
 
     from backprop.entry import Entry
     from backprop.inputs import Inputs
+    from backprop.run import Run
     from backprop.steps import Step
 
 TALL = 30   # from this many rows the step info lists a sum's terms on three lines, not two
 
 
 class ValuesKeys:
-    """The values pane's keys; the entry under the cell cursor, shown beside its step and copied."""
+    """The values pane's keys; the entry under the cell cursor, shown and copied."""
 
     app: App
     notify: Callable[..., None]
     cursor: int
     view: int
-    size: object
     query_one: Callable
     set_focus: Callable
-    run: object
+    run: Run | None
 
     def entry_inputs(self, step: Step) -> Inputs:
         """The tensors the formula of `step`'s entries reads (the run's own)."""
         from backprop.inputs import step_inputs
 
-        return step_inputs(self.run, step)   # type: ignore[arg-type]
+        assert self.run is not None
+        return step_inputs(self.run, step)
 
     def current_entry(self) -> Entry | None:
         """The entry under the cell cursor of the current step (even while it is hidden)."""
-        from backprop.entry import entry
+        from backprop.entry import entry, grid_shape
 
-        if self.run is None:
-            return None
         cell = self.query_one(ValuesView).cell
-        if cell is None:
+        if self.run is None or cell is None:
             return None
-        step = self.run.steps[self.cursor]   # type: ignore[attr-defined]
-        return entry(step, self.entry_inputs(step), *cell)
+        step = self.run.steps[self.cursor]
+        rows, cols = grid_shape(step.manual)   # the grid may still show the step before
+        return entry(step, self.entry_inputs(step), min(cell[0], rows - 1),
+                     min(cell[1], cols - 1))
 
     def show_entry(self) -> None:
         """The step info shows the entry under the cursor while the grid has the focus."""
@@ -95,7 +96,7 @@ class ValuesKeys:
         if self.run is None:
             self.notify("No step is shown yet: nothing to copy.")
             return
-        step = self.run.steps[self.cursor]   # type: ignore[attr-defined]
+        step = self.run.steps[self.cursor]
         text, shape = grid_copy(step, self.view)
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {VIEWS[self.view]} grid of {step.symbol} ({shape}) as "

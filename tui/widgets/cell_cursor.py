@@ -157,7 +157,3 @@ class CellCursor:
         """Hide the cursor."""
         self._refresh_cursor()
         self.post_message(self.CellMoved(None))
-
-    def text(self) -> str:
-        """Everything the widget shows, as plain text (one line per row)."""
-        return "\n".join(line.plain for line in self._lines())

@@ -198,3 +198,7 @@ class ValuesView(CellCursor, Widget, can_focus=True):
             for x, cells in self._cursor_spots().get(index, ()):
                 line = line.stylize(CURSOR, x, x + cells)
         return Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
+
+    def text(self) -> str:
+        """Everything the widget shows, as plain text (one line per row)."""
+        return "\n".join(line.plain for line in self._lines())
