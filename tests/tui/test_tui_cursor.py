@@ -26,6 +26,10 @@ def _times(a: float, b: float) -> str:
     return f"{number(a)} × " + (number(b) if b >= 0 else f"({number(b)})")
 
 
+def values_pane_top(screen) -> int:
+    return screen.query_one("#values-pane").region.y
+
+
 def _info(screen) -> list[str]:
     return text_of(screen, "#info").splitlines()
 
@@ -64,8 +68,11 @@ async def test_the_formula_of_a_product_shows_the_entries_of_x_and_delta() -> No
         assert lines[3] == f"where x[2] = {significant(x, 9)} · delta_1[3] = " \
             f"{significant(delta, 9)}"
         assert (torch.tensor(x) * torch.tensor(delta)).item() == value   # the same numbers
+        info = screen.query_one("#info")
+        assert info.region.height == 1 + 4 + 5   # the step's 4 lines, the entry's 5, a border
         await pilot.press("escape")   # the cursor hidden: the step's own equation again
         assert _info(screen)[1].startswith("dL/dW_1 = x^T delta_1")
+        assert info.region.height == 6 and values_pane_top(screen) == info.region.bottom
 
 
 async def test_a_sum_lists_its_products_and_elides_the_rest_with_their_count() -> None:

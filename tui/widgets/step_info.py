@@ -98,6 +98,7 @@ class StepInfo(Widget):
         self.content = Content("")
         self._lines: list[Content] = []
         self._entry: list[Content] | None = None
+        self._height: int | None = None
 
     def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord],
              fd: FiniteDifferences | None = None, layers: int | None = None) -> None:
@@ -108,11 +109,9 @@ class StepInfo(Widget):
     def show_entry(self, lines: list[Content] | None) -> None:
         """Show the entry under the cell cursor (its lines), or the step's equation (None)."""
         height = None if lines is None else len(lines) + 5   # 4 lines of the step, a border
-        if (self._entry is None) != (lines is None) or (
-                lines is not None and self._entry is not None and len(lines) != len(
-                    self._entry)):
+        if height != self._height:   # a layout only when the cursor is shown or hidden
+            self._height = height
             self.styles.height = height   # None: the stylesheet's height again
-            self.set_class(lines is not None, "-entry")
         self._entry = lines
         self._update()
 
