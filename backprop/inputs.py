@@ -11,15 +11,22 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import torch
 
+    from backprop.problem import Problem
     from backprop.run import Run
     from backprop.steps import Step
+    from backprop.trace import Trace
 
 Inputs = tuple[tuple[str, "torch.Tensor"], ...]
 
 
 def step_inputs(run: Run, step: Step) -> Inputs:
     """(name, tensor) of each input of `step`, in the order its equation names them."""
-    trace, problem, k = run.manual, run.problem, step.layer
+    return trace_inputs(run.manual, run.problem, step)
+
+
+def trace_inputs(trace: Trace, problem: Problem, step: Step) -> Inputs:
+    """The inputs of `step` as `trace` computed them (autograd's, for a student's step)."""
+    k = step.layer
     y_pred = trace.h[-1]
     if step.tag == "loss":
         return (("y_pred", y_pred), ("y", problem.y))

@@ -20,7 +20,9 @@ sys.path.insert(0, str(ROOT))
 from backprop.config import RunConfig  # noqa: E402
 from tui.app import GradTUI  # noqa: E402
 
-KEYS = ("end", "p")   # dL/dW_1: a 10x10 gradient beside its code line, finite differences done
+# dL/dW_1: a 10x10 gradient beside its code line, finite differences done, the cell cursor
+# on entry [2,3] and its formula in the step info.
+KEYS = ("end", "p", "tab", "down", "right", "right")
 
 
 async def svg_screenshot() -> str:

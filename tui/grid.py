@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from textual.content import Content
 
 from tui.cells import NUMBER_WIDTH, Scale, compact, mask_style
+from tui.placement import Place, Shape, shape_of
 
 VIEWS = ("hand-written", "autograd", "difference")
 NUMBER_CELL = NUMBER_WIDTH + 1   # a number right-aligned in its cell, one space before it
@@ -67,40 +68,34 @@ def _cell_width(numbers: bool, cell: int | None) -> int:
     return cell or (NUMBER_CELL if numbers else TINY_CELL)
 
 
-def _columns(block: Block, numbers: bool, wrap: int,
-             cell: int | None = None) -> tuple[int, int, int]:
-    """(cells per line, lines per row of the tensor, label width) for `block` at `wrap`."""
-    rows, cols = len(block.rows), len(block.rows[0])
-    cell = _cell_width(numbers, cell)
-    label = len(str(max(rows, cols))) + 1
-    if rows == 1:   # a row vector wraps; each line is labelled with its first index
-        per_line = max(1, min(cols, (wrap - label) // cell))
-        return per_line, math.ceil(cols / per_line), label
-    return cols, 1, label
+def grid_shape(block: Block, numbers: bool, wrap: int, cell: int | None = None) -> Shape:
+    """How `block` is cut into lines at `wrap` with numbers or colour-only cells."""
+    return shape_of(len(block.rows), len(block.rows[0]), _cell_width(numbers, cell), wrap)
 
 
 def block_size(block: Block, numbers: bool, wrap: int,
                cell: int | None = None) -> tuple[int, int]:
     """(width, height) of `block` drawn with numbers or colour-only cells (`cell` wide)."""
-    per_line, lines, label = _columns(block, numbers, wrap, cell)
-    cell = _cell_width(numbers, cell)
-    rows = len(block.rows)
-    header = 1 if rows > 1 else 0
-    width = max(label + per_line * cell, len(block.title_for(wrap)))
-    return width, 1 + header + rows * lines
+    shape = grid_shape(block, numbers, wrap, cell)
+    width = max(shape.label + shape.per_line * shape.cell, len(block.title_for(wrap)))
+    return width, 1 + shape.height
 
 
 def render_block(block: Block, numbers: bool, wrap: int, title: bool = True,
                  cell: int | None = None) -> list[Content]:
-    """The lines of one grid: a title, column numbers for a matrix, then the cells."""
-    per_line, _, label = _columns(block, numbers, wrap, cell)
-    cell = _cell_width(numbers, cell)
+    """The lines of one grid: a title, column numbers, then the cells (a row vector's lines
+    each under the numbers of its own cells)."""
+    shape = grid_shape(block, numbers, wrap, cell)
+    label, cell, per_line = shape.label, shape.cell, shape.per_line
     rows = block.rows
     lines = [Content.styled(block.title_for(wrap), "bold")] if title else []
     if len(rows) > 1:
-        lines.append(_header(len(rows[0]), label, cell, numbers))
+        lines.append(_header(1, len(rows[0]), label, cell, numbers))
     for i, row in enumerate(rows, start=1):
         for start in range(0, len(row), per_line):
+            if len(rows) == 1 and shape.header:
+                lines.append(_header(start + 1, min(start + per_line, len(row)), label, cell,
+                                     numbers))
             name = str(i) if len(rows) > 1 else str(start + 1)
             parts: list = [(name.rjust(label - 1) + " ", "dim")]
             for value in row[start:start + per_line]:
@@ -118,15 +113,15 @@ def _cell(value: float | bool, scale: Scale | None, cell: int, numbers: bool,
     return text.rjust(cell), scale.style(float(value))
 
 
-def _header(cols: int, label: int, cell: int, numbers: bool) -> Content:
-    """Column numbers: every column's with numbers; every tenth's with colour-only cells."""
+def _header(first: int, last: int, label: int, cell: int, numbers: bool) -> Content:
+    """Column numbers first..last: each with numbers; every tenth with colour-only cells."""
     if numbers:
-        text = "".join(str(j).rjust(cell) for j in range(1, cols + 1))
+        text = "".join(str(j).rjust(cell) for j in range(first, last + 1))
     else:
-        marks = [" " * cell] * cols
-        for j in range(1, cols + 1):
-            if j == 1 or j % 10 == 0:
-                marks[j - 1] = str(j).ljust(cell)[:cell] if j < 100 else "·".ljust(cell)
+        marks = [" " * cell] * (last - first + 1)
+        for j in range(first, last + 1):
+            if j == first or j % 10 == 0:
+                marks[j - first] = str(j).ljust(cell)[:cell] if j < 100 else "·".ljust(cell)
         text = "".join(marks)
     return Content.styled(" " * label + text, "dim")
 
@@ -141,6 +136,7 @@ class Arrangement:
     # (line of a matrix's column numbers, last line of its grid): the numbers stay in view
     # while the grid below them is scrolled.
     headers: tuple[tuple[int, int], ...] = ()
+    places: tuple[Place, ...] = ()   # where each grid shown was put, for the cell cursor
 
 
 def arrange(blocks: list[Block], view: int, width: int, height: int,
@@ -160,20 +156,34 @@ def arrange(blocks: list[Block], view: int, width: int, height: int,
         sizes = [block_size(b, numbers, width) for b in blocks]
         if max(w for w, _ in sizes) <= width and sum(h for _, h in sizes) + 2 <= height:
             rendered = [render_block(b, numbers, width) for b in blocks]
-            return Arrangement(_stack(rendered), False, numbers, _stacked_headers(rendered)
-                               if matrix else ())
+            tops = _stacked_tops(rendered)
+            places = tuple(Place(i, top, 0, grid_shape(b, numbers, width), True)
+                           for i, (b, top) in enumerate(zip(blocks, tops, strict=True)))
+            return Arrangement(_stack(rendered), False, numbers, tuple(
+                (top + 1, top + len(r) - 1) for top, r in zip(tops, rendered, strict=True))
+                if matrix else (), places)
         sizes = [block_size(b, numbers, side_wrap) for b in blocks]
         if (sum(w for w, _ in sizes) + GAP * (len(blocks) - 1) <= width
                 and max(h for _, h in sizes) <= height):
             rendered = [render_block(b, numbers, side_wrap) for b in blocks]
             lines = _side_by_side(rendered, [w for w, _ in sizes])
-            return Arrangement(lines, False, numbers, ((1, len(lines) - 1),) if matrix else ())
+            lefts = [sum(w + GAP for w, _ in sizes[:i]) for i in range(len(blocks))]
+            places = tuple(Place(i, 0, left, grid_shape(b, numbers, side_wrap), True)
+                           for i, (b, left) in enumerate(zip(blocks, lefts, strict=True)))
+            return Arrangement(lines, False, numbers, ((1, len(lines) - 1),) if matrix else (),
+                               places)
         if numbers and block_size(blocks[view], True, width)[0] <= width:
-            lines = render_block(blocks[view], True, width, title=False)
-            return Arrangement(lines, True, True, ((0, len(lines) - 1),) if matrix else ())
+            return _alone(blocks, view, True, width)
     # One grid at a time: the caption above names it, so the grid has no title of its own.
-    lines = render_block(blocks[view], False, width, title=False)
-    return Arrangement(lines, True, False, ((0, len(lines) - 1),) if matrix else ())
+    return _alone(blocks, view, False, width)
+
+
+def _alone(blocks: list[Block], view: int, numbers: bool, width: int) -> Arrangement:
+    """blocks[view] alone, without its title."""
+    lines = render_block(blocks[view], numbers, width, title=False)
+    place = Place(view, 0, 0, grid_shape(blocks[view], numbers, width), False)
+    return Arrangement(lines, True, numbers,
+                       ((0, len(lines) - 1),) if len(blocks[0].rows) > 1 else (), (place,))
 
 
 def _pair(blocks: list[Block], width: int) -> Arrangement | None:
@@ -187,20 +197,26 @@ def _pair(blocks: list[Block], width: int) -> Arrangement | None:
         pair = _side_by_side([render_block(b, True, wrap, cell=cell) for b in blocks[:2]],
                              [w for w, _ in sizes], PAIR_GAP)
         numbers = block_size(blocks[2], True, width, cell)[0] <= width
-        difference = render_block(blocks[2], numbers, width, cell=cell if numbers else None)
+        below = cell if numbers else None
+        difference = render_block(blocks[2], numbers, width, cell=below)
         lines = _stack([pair, difference])
         headers = ((1, len(pair) - 1), (len(pair) + 2, len(lines) - 1))
-        return Arrangement(lines, False, True, headers if len(blocks[0].rows) > 1 else ())
+        places = (Place(0, 0, 0, grid_shape(blocks[0], True, wrap, cell), True),
+                  Place(1, 0, sizes[0][0] + PAIR_GAP, grid_shape(blocks[1], True, wrap, cell),
+                        True),
+                  Place(2, len(pair) + 1, 0, grid_shape(blocks[2], numbers, width, below), True))
+        return Arrangement(lines, False, True, headers if len(blocks[0].rows) > 1 else (),
+                           places)
     return None
 
 
-def _stacked_headers(rendered: list[list[Content]]) -> tuple[tuple[int, int], ...]:
-    """The header spans of grids stacked by _stack: title, column numbers, rows; a blank."""
-    spans, top = [], 0
+def _stacked_tops(rendered: list[list[Content]]) -> list[int]:
+    """The first line of each grid stacked by _stack: one blank line between them."""
+    tops, top = [], 0
     for block in rendered:
-        spans.append((top + 1, top + len(block) - 1))
+        tops.append(top)
         top += len(block) + 1
-    return tuple(spans)
+    return tops
 
 
 def _stack(rendered: list[list[Content]]) -> list[Content]:

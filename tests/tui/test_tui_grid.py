@@ -27,13 +27,20 @@ def test_a_matrix_shows_every_value_in_row_order() -> None:
         assert lines[2 + i].split() == [str(i + 1)] + [compact(v) for v in row]
 
 
-def test_a_vector_wraps_and_labels_each_line_with_its_first_index() -> None:
-    vector = [[float(j) for j in range(1, 24)]]
+def test_a_vector_wraps_each_line_under_its_unit_numbers() -> None:
+    vector = [[float(j) * 1.5 for j in range(1, 24)]]
     block = blocks_for(vector, vector, is_mask=False, log=False)[1]
     lines = [line.plain for line in render_block(block, numbers=True, wrap=3 + 10 * NUMBER_CELL)]
     assert lines[0] == "autograd"
-    assert [line.split()[0] for line in lines[1:]] == ["1", "11", "21"]
-    shown = [cell for line in lines[1:] for cell in line.split()[1:]]
+    headers, cells = lines[1::2], lines[2::2]
+    assert [h.split() for h in headers] == [[str(j) for j in range(1, 11)],
+                                            [str(j) for j in range(11, 21)], ["21", "22", "23"]]
+    assert [line.split()[0] for line in cells] == ["1", "11", "21"]   # its first index
+    for header, line in zip(headers, cells, strict=True):   # each number above its cell
+        for number in header.split():
+            end = header.index(f" {number}") + 1 + len(number)
+            assert line[:end].split()[-1] == compact(vector[0][int(number) - 1])
+    shown = [cell for line in cells for cell in line.split()[1:]]
     assert shown == [compact(v) for v in vector[0]]
 
 
@@ -66,8 +73,8 @@ def test_a_mask_shows_on_and_off_cells_and_where_the_passes_differ() -> None:
     manual, autograd = [[True, False, True]], [[True, False, False]]
     blocks = blocks_for(manual, autograd, is_mask=True, log=False)
     assert all(b.scale is None for b in blocks)
-    assert render_block(blocks[0], True, 80)[1].plain.split() == ["1", "on", "off", "on"]
-    assert render_block(blocks[2], True, 80)[1].plain.split() == ["1", "=", "=", "≠"]
+    assert render_block(blocks[0], True, 80)[2].plain.split() == ["1", "on", "off", "on"]
+    assert render_block(blocks[2], True, 80)[2].plain.split() == ["1", "=", "=", "≠"]
 
 
 def test_small_vectors_show_all_three_grids() -> None:

@@ -39,9 +39,11 @@ async def test_delta_shows_dl_dh_and_the_mask_and_z_its_three_inputs() -> None:
         await pilot.press("end", "p", "p")   # delta_1 = dL/dh_1 * m_1
         lines = _after(values_text(screen).splitlines(), "computed from ")
         assert lines[0] == "computed from dL/dh_1, m_1"
-        grad_h = _after(lines, "dL/dh_1")[1].split()
+        units = [str(j) for j in range(1, 11)]   # a vector's cells are numbered
+        assert _after(lines, "dL/dh_1")[1].split() == _after(lines, "m_1")[1].split() == units
+        grad_h = _after(lines, "dL/dh_1")[2].split()
         assert grad_h[1:] == [compact(v) for v in run.manual.grad_h[0][0].tolist()]
-        mask = _after(lines, "m_1")[1].split()
+        mask = _after(lines, "m_1")[2].split()
         assert mask[1:] == ["on" if v else "off" for v in run.manual.mask[0][0].tolist()]
         await pilot.press("home", "slash", *"z_2", "enter")
         lines = _after(values_text(screen).splitlines(), "computed from ")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.app import SystemCommand
 from textual.screen import Screen
-from tui_pilot import burst, settle, status_step
+from tui_pilot import burst, settle, status_step, text_of
 
 from backprop.config import RunConfig
 from tui.app import GradTUI
@@ -22,11 +22,12 @@ from tui.screens.steps import StepScreen
 from tui.widgets.code_view import CodeView
 from tui.widgets.step_list import StepList
 from tui.widgets.step_strip import StepStrip
+from tui.widgets.values import ValuesView
 
 # Every key of StepScreen's bindings, the help keys, and what dialogs and the palette take.
 KEYS = ["n", "right", "down", "space", "p", "left", "up", "home", "end", "f", "b", "g", "v",
         "l", "r", "s", "i", "t", "e", "f1", "question_mark", "escape", "enter", "3", "0",
-        "1", "backspace", "pageup", "pagedown", "ctrl+p", "tab", "a", "]", "[", "/", "y"]
+        "1", "backspace", "pageup", "pagedown", "ctrl+p", "tab", "a", "]", "[", "/", "y", "Y", "I"]
 # Keys that recompute or write are rarer: while a worker computes, each press waits for
 # the process to go idle, and a few of them test the same thing as many.
 WEIGHTS = [0.2 if key in ("r", "s", "i", "t", "e") else 1.0 for key in KEYS]
@@ -52,6 +53,14 @@ def _consistent(screen: StepScreen) -> None:
     assert screen.query_one(StepList).highlighted == screen.cursor
     assert screen.query_one(StepStrip).highlighted == screen.cursor
     assert screen.query_one(CodeView).current == run.steps[screen.cursor].line
+    values = screen.query_one(ValuesView)
+    rows, cols = values.grid_shape
+    if values.cell is not None:   # the cell cursor stays inside the step's grid
+        assert 0 <= values.cell[0] < rows and 0 <= values.cell[1] < cols
+        if values.has_focus and values.shown:   # and the step info shows that very entry
+            entry = screen.current_entry()
+            info = text_of(screen, "#info").splitlines()
+            assert entry is not None and info[1].startswith(f"{entry.symbol} = ")
 
 
 @pytest.mark.parametrize(("size", "seed"), [((80, 24), 1), ((120, 36), 2), ((160, 45), 3)])

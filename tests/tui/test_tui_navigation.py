@@ -104,11 +104,14 @@ async def test_tab_gives_a_pane_the_arrow_keys_and_escape_takes_them_back() -> N
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settle(pilot)
         await pilot.press("end", "p")
-        pane = screen.query_one("#values-pane")
+        pane, values = screen.query_one("#values-pane"), screen.query_one("#values")
         await pilot.press("tab")
-        assert app.focused is pane
-        await pilot.press("down", "down")
-        assert screen.cursor == 76 and pane.scroll_y == 2
+        assert app.focused is values
+        for _ in range(9):   # the cell cursor to the last row: the pane follows it
+            await pilot.press("down")
+        assert screen.cursor == 76 and values.cell == (9, 0) and pane.scroll_y > 0
+        bottom = round(pane.scroll_y) + pane.scrollable_content_region.height
+        assert round(pane.scroll_y) < values.cursor_lines()[0] < bottom
         await pilot.press("tab")
         assert app.focused is screen.query_one("#code-pane")
         await pilot.press("escape")

@@ -78,3 +78,18 @@ def test_overflowed_network(snap_compare, size) -> None:
     # comparable) rather than "✗" (differ), and magenta cells.
     assert snap_compare(GradTUI(RunConfig(K=70, seed=3)), terminal_size=size,
                         run_before=after_run("end"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cell_cursor_formula(snap_compare, size) -> None:
+    # dL/dW_1[2,3] under the cell cursor, reversed in every grid shown; the step info gives
+    # both values in full and x[2] · delta_1[3] with the run's numbers.
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size,
+                        run_before=after_run("end", "p", "tab", "down", "right", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cell_cursor_on_a_sum(snap_compare, size) -> None:
+    # z_3[4] = Σ_i h_2[i] W_3[i,4] + b_3[4]: the products listed, what does not fit counted.
+    assert snap_compare(GradTUI(RunConfig()), terminal_size=size,
+                        run_before=after_run(*["n"] * 6, "tab", "right", "right", "right"))

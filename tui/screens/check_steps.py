@@ -27,6 +27,8 @@ from tui.widgets.values import ValuesView
 if TYPE_CHECKING:
     from backprop.check.loader import Target
     from backprop.check.steps import CheckRun
+    from backprop.inputs import Inputs
+    from backprop.steps import Step
 
 
 class CheckStepScreen(StepScreen):
@@ -126,7 +128,16 @@ class CheckStepScreen(StepScreen):
     def _show_values(self) -> None:
         if self.run is not None:   # their inputs are theirs: only the values they returned
             step = self.run.steps[self.cursor]
-            self.query_one(ValuesView).show(step, self.view, self.log_scale, ())
+            values = self.query_one(ValuesView)
+            values.show(step, self.view, self.log_scale, ())
+            if values.has_focus:
+                self.show_entry()
+
+    def entry_inputs(self, step: Step) -> Inputs:
+        """The cell cursor's formula reads autograd's tensors: what their value should be."""
+        from backprop.inputs import trace_inputs
+
+        return trace_inputs(self.run.autograd, self.run.problem, step)
 
     def _show_status(self) -> None:
         line = self.query_one(StatusLine)

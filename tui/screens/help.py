@@ -27,6 +27,11 @@ LEGEND = (
     "hold the same.")
 
 
+CURSOR_HELP = (
+    "the cell cursor: tab gives the grid the arrow keys (or click a cell); the step info then "
+    "shows the entry, every digit of both passes, and its formula with this run's numbers")
+
+
 def key_rows(bindings: Sequence[tuple[str, Binding]]) -> list[tuple[str, str]]:
     """(keys, what they do) per action, in binding order; keys of one action joined."""
     keys: dict[str, list[str]] = {}
@@ -35,7 +40,8 @@ def key_rows(bindings: Sequence[tuple[str, Binding]]) -> list[tuple[str, str]]:
         keys.setdefault(binding.action, []).append(display)
         texts.setdefault(binding.action, binding.tooltip or binding.description)
     rows = [(", ".join(keys[action]), texts[action]) for action in keys]
-    return [*rows, ("ctrl+p", "command palette: every action, any layer, the theme")]
+    return [*rows, ("tab, arrows, click", CURSOR_HELP),
+            ("ctrl+p", "command palette: every action, any layer, the theme")]
 
 
 class HelpScreen(ModalScreen[None]):

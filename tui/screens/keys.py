@@ -40,9 +40,17 @@ STEP_BINDINGS: tuple[Binding, ...] = (
     _b("t", "toggle_dtype", "Dtype", "dtype", "toggle float32 / float64", show=False),
     _b("e", "export", "Export", "export",
        "export torch_autograd.dat, my_autograd.dat and run.json"),
+    _b("y", "copy_entry", "Copy", "copy-entry",
+       "copy the entry under the cell cursor: both values, every digit, and its formula's "
+       "terms", show=False),
+    _b("Y", "copy_grid", "Copy grid", "copy-grid",
+       "copy the grid (v chooses which) as tab-separated text, every digit", show=False),
+    _b("I", "inputs", "Inputs", "inputs",
+       "scroll to what the step is computed from (z_k: h_(k-1), W_k, b_k); again: back",
+       show=False),
     _b("pagedown", "scroll_values(1)", "Page down", "page-down",
-       "scroll the values down a page (tab: the values or the code pane scrolls with "
-       "the arrow keys, escape: back to stepping)", show=False),
+       "scroll the values down a page (tab: the grid's cell cursor, or the code pane, "
+       "takes the arrow keys; escape: back to stepping)", show=False),
     _b("pageup", "scroll_values(-1)", "Page up", "page-up", "scroll the values up a page",
        show=False),
     _b("escape", "unfocus", "Steps", "unfocus", "the arrow keys step again", show=False),

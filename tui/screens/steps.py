@@ -18,6 +18,7 @@ from backprop.config import RunConfig
 from tui.screens.keys import STEP_BINDINGS
 from tui.screens.navigation import Navigation
 from tui.screens.run_controls import RunControls
+from tui.screens.values_keys import ValuesKeys
 from tui.widgets.banner import Banner
 from tui.widgets.code_view import CodeView
 from tui.widgets.status_line import StatusLine, change_text, config_text
@@ -37,7 +38,7 @@ SIDE_BY_SIDE = 150               # from here on the two passes' grids stand side
 FRAME = 0.05                     # seconds: more than a frame at Textual's 60 frames a second
 
 
-class StepScreen(Navigation, RunControls, Screen[None]):
+class StepScreen(Navigation, RunControls, ValuesKeys, Screen[None]):
     """One step at a time: the step list, the values, the code line, the status."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(STEP_BINDINGS)
@@ -95,7 +96,7 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             with Vertical(id="detail"):
                 yield StepStrip(id="strip")
                 yield StepInfo(id="info")
-                with ScrollableContainer(id="values-pane"):
+                with ScrollableContainer(id="values-pane", can_focus=False):
                     yield ValuesView(id="values")
                 with ScrollableContainer(id="code-pane"):
                     yield CodeView(id="code")
@@ -223,8 +224,10 @@ class StepScreen(Navigation, RunControls, Screen[None]):
             from backprop.inputs import step_inputs
 
             step = self.run.steps[self.cursor]
-            self.query_one(ValuesView).show(step, self.view, self.log_scale,
-                                            step_inputs(self.run, step))
+            values = self.query_one(ValuesView)
+            values.show(step, self.view, self.log_scale, step_inputs(self.run, step))
+            if values.has_focus:
+                self.show_entry()
 
     def _show_status(self) -> None:
         self.query_one(StatusLine).show(self.run, self.cursor, self.config, self.stage_text)
@@ -275,16 +278,6 @@ class StepScreen(Navigation, RunControls, Screen[None]):
                     for active in self.active_bindings.values()
                     if (active.binding.id or "").startswith("gradtui.")]
         self.app.push_screen(HelpScreen(bindings))
-
-    def action_scroll_values(self, pages: int) -> None:
-        """Scroll the values pane by `pages` pages."""
-        pane = self.query_one("#values-pane", ScrollableContainer)
-        pane.scroll_to(y=pane.scroll_y + pages * pane.scrollable_content_region.height,
-                       animate=False)
-
-    def action_unfocus(self) -> None:
-        """Give the focus back to the steps: the arrow keys step again."""
-        self.set_focus(None)
 
     @on(StepList.Chosen)
     def _chosen(self, message: StepList.Chosen) -> None:

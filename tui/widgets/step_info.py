@@ -66,8 +66,15 @@ def layer_text(step: Step, layers: int | None) -> str:
 
 def describe(step: Step, total: int, nodes: Sequence[NodeRecord],
              fd: FiniteDifferences | None = None, layers: int | None = None) -> Content:
-    """The lines of StepInfo for `step` of `total` in a network of `layers` layers; `fd` is
+    """The text of StepInfo for `step` of `total` in a network of `layers` layers; `fd` is
     None while being computed."""
+    return Content("\n").join(describe_lines(step, total, nodes, fd, layers))
+
+
+def describe_lines(step: Step, total: int, nodes: Sequence[NodeRecord],
+                   fd: FiniteDifferences | None = None,
+                   layers: int | None = None) -> list[Content]:
+    """The five lines of `describe`: title, equation, verdict, finite differences, nodes."""
     where = layer_text(step, layers)
     shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
     dtype = str(step.manual.dtype).removeprefix("torch.")
@@ -79,22 +86,41 @@ def describe(step: Step, total: int, nodes: Sequence[NodeRecord],
         fd_line(fd, step),
         node_text(nodes),
     ]
-    return Content("\n").join(lines)
+    return lines
 
 
 class StepInfo(Widget):
-    """The current step: symbol, title, equation, shape, agreement and graph nodes."""
+    """The current step: symbol, title, equation, shape, agreement and graph nodes; with the
+    cell cursor on, the entry under it in place of the step's equation."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.content = Content("")
+        self._lines: list[Content] = []
+        self._entry: list[Content] | None = None
+        self._height: int | None = None
 
     def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord],
              fd: FiniteDifferences | None = None, layers: int | None = None) -> None:
         """Describe `step` (None before the run has been computed)."""
-        self.content = (Content("") if step is None
-                        else describe(step, total, nodes, fd, layers))
-        self.refresh()   # the stylesheet gives it a fixed height: no new layout needed
+        self._lines = [] if step is None else describe_lines(step, total, nodes, fd, layers)
+        self._update()
+
+    def show_entry(self, lines: list[Content] | None) -> None:
+        """Show the entry under the cell cursor (its lines), or the step's equation (None)."""
+        height = None if lines is None else len(lines) + 5   # 4 lines of the step, a border
+        if height != self._height:   # a layout only when the cursor is shown or hidden
+            self._height = height
+            self.styles.height = height   # None: the stylesheet's height again
+        self._entry = lines
+        self._update()
+
+    def _update(self) -> None:
+        lines = self._lines
+        if self._entry is not None and lines:
+            lines = [lines[0], *self._entry, *lines[2:]]
+        self.content = Content("\n").join(lines)
+        self.refresh()   # the height changes only with the cursor shown or hidden: no layout
 
     def render(self) -> Content:
         """The description of the current step."""

@@ -1,9 +1,14 @@
-"""ValuesView: the current step's tensors as coloured grids, laid out to fit the pane."""
+"""ValuesView: the current step's tensors as coloured grids, laid out to fit the pane.
+
+With the focus it has a cell cursor: the arrow keys (or a click) put it on an entry, drawn
+reversed in every grid shown, and the widget says so with a `CellMoved` message.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
@@ -12,6 +17,7 @@ from textual.widget import Widget
 
 from tui.grid import VIEWS, Arrangement, Block, arrange, blocks_for
 from tui.inputs import input_lines
+from tui.widgets.cell_cursor import CURSOR, CURSOR_BINDINGS, CellCursor
 
 if TYPE_CHECKING:
     import torch
@@ -34,11 +40,14 @@ def _full(tensor: torch.Tensor) -> str:
     return significant(tensor.item(), 17 if tensor.dtype.itemsize == 8 else 9)
 
 
-class ValuesView(Widget):
+class ValuesView(CellCursor, Widget, can_focus=True):
     """Hand-written, autograd and difference grids of one step; one at a time if short."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(CURSOR_BINDINGS)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.wish = (0, 0)   # the cell asked for; a smaller grid shows it clamped
         self._step: Step | None = None
         self._view = 0
         self._log = False
@@ -50,6 +59,7 @@ class ValuesView(Widget):
         self.stale = ""   # what is being computed while these values are of the old run
         self.pair = False   # the two passes side by side (a wide terminal)
         self._inputs: Inputs = ()
+        self._inputs_top: int | None = None   # the line "computed from …"
         self._tallest: tuple[Size, int] = (Size(0, 0), 0)   # the pane, and the most lines
 
     def show(self, step: Step | None, view: int, log: bool, inputs: Inputs = ()) -> None:
@@ -65,11 +75,19 @@ class ValuesView(Widget):
         # A new layout costs a reflow of the whole screen: only when the grid's size changes.
         self.refresh(layout=size != self._grid_size)
         self._grid_size = size
+        if self.has_focus:   # the screen shows the entry; the pane follows the cell
+            self.call_after_refresh(self._scroll_to_cell)
 
     def _width(self, pane: int) -> int:
         """The widest line, but at least the pane: a legend a few columns longer or shorter
         must not change the size (each change costs a layout pass, and then another)."""
         return max(pane, max((line.cell_length for line in self._lines()), default=0))
+
+    @property
+    def inputs_top(self) -> int | None:
+        """The line where the step's inputs begin ("computed from …"); None without any."""
+        self._lines()
+        return self._inputs_top if self._inputs else None
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -100,6 +118,7 @@ class ValuesView(Widget):
             caption, legend = (line.truncate(area.width, ellipsis=True)
                                for line in (self._caption(), self._legend()))
             self._cached = [caption, *self.arrangement.lines, legend]
+            self._inputs_top = len(self._cached) + 1 if self._inputs else None
             if self._inputs:
                 self._cached += input_lines(self._step, self._inputs, self._log, area.width)
             # As with the width: a height that changed from step to step would cost a
@@ -173,7 +192,11 @@ class ValuesView(Widget):
         lines, width = self._lines(), self.size.width
         if not 0 <= y < len(lines):
             return Strip.blank(width, self.visual_style.rich_style)
-        line = lines[self.sticky(y)]
+        index = self.sticky(y)
+        line = lines[index]
+        if self.has_focus:
+            for x, cells in self._cursor_spots().get(index, ()):
+                line = line.stylize(CURSOR, x, x + cells)
         return Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
 
     def text(self) -> str:
