@@ -42,11 +42,14 @@ def layout(html: str) -> Document:
     return HTML(string=light, url_fetcher=Fetcher()).render()
 
 
+# The first use of hyphenation loads its dictionary (~0.1 s): a hyphenated word warms it.
 WARM_UP = """<html><head><style>
 @page { size: A4; margin: 20mm; @bottom-center { content: counter(page) " of " counter(pages) } }
 body { font: 10pt "DejaVu Serif" } h1 { font-family: "DejaVu Sans"; string-set: c content() }
 pre { font-family: "DejaVu Sans Mono" }
-</style></head><body><h1>A</h1><p>a <b>b</b> <i>c</i> x<sub>1</sub><sup>2</sup></p>
+p { hyphens: auto; text-align: justify; width: 3em }
+</style></head><body lang="en"><h1>A</h1><p>a <b>b</b> <i>c</i> x<sub>1</sub><sup>2</sup>
+backpropagation</p>
 <pre>d <span style="color: red">e</span></pre>
 <table><tr><th>f</th><td>g</td></tr></table>
 <img src="data:image/svg+xml;base64,{svg}">
