@@ -31,7 +31,7 @@ def prepare(config: RunConfig, pdf: bool) -> None:
     from report import listing, mathsvg, render
     from report.equations import catalog
 
-    render.environment().get_template("report.html.j2")
+    render.compile_templates()
     listing.warm()
     mathsvg.warm(list(catalog(config).values()))
     if pdf:
