@@ -1,6 +1,8 @@
 """HTML -> PDF with WeasyPrint: lay the document out once, then write that layout.
 
 The HTML carries its images as data URIs, so that report.html is one self-contained file.
+The graph drawings' labels are set as HTML text over them (report.svgtext): WeasyPrint
+draws SVG text a letter at a time.
 WeasyPrint's HTML parser reads attribute values a character at a time, and those URIs
 are most of the file; before layout they are moved to a side table and fetched from
 there by a short `report-image:N` URL instead. The document laid out is the same.
@@ -24,6 +26,8 @@ def layout(html: str) -> Document:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    from report.svgtext import lift_graph_text
+
     images: list[tuple[str, str]] = []
 
     def stash(match: re.Match) -> str:
@@ -37,16 +41,19 @@ def layout(html: str) -> Document:
                 return URLFetcherResponse(url, base64.b64decode(data), {"Content-Type": mime})
             return super().fetch(url, headers)
 
-    light = _DATA_URI.sub(stash, html)
+    light = _DATA_URI.sub(stash, lift_graph_text(html))
     # Every image is inline, so no base URL is needed (none that could differ when installed).
     return HTML(string=light, url_fetcher=Fetcher()).render()
 
 
+# The first use of hyphenation loads its dictionary (~0.1 s): a hyphenated word warms it.
 WARM_UP = """<html><head><style>
 @page { size: A4; margin: 20mm; @bottom-center { content: counter(page) " of " counter(pages) } }
 body { font: 10pt "DejaVu Serif" } h1 { font-family: "DejaVu Sans"; string-set: c content() }
 pre { font-family: "DejaVu Sans Mono" }
-</style></head><body><h1>A</h1><p>a <b>b</b> <i>c</i> x<sub>1</sub><sup>2</sup></p>
+p { hyphens: auto; text-align: justify; width: 3em }
+</style></head><body lang="en"><h1>A</h1><p>a <b>b</b> <i>c</i> x<sub>1</sub><sup>2</sup>
+backpropagation</p>
 <pre>d <span style="color: red">e</span></pre>
 <table><tr><th>f</th><td>g</td></tr></table>
 <img src="data:image/svg+xml;base64,{svg}">
@@ -56,6 +63,7 @@ pre { font-family: "DejaVu Sans Mono" }
 def warm() -> None:
     """Import WeasyPrint and run each kind of content it will meet through it once."""
     from report.figures import png
+    from report.svgtext import ascent
 
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10">'
            '<symbol id="g" viewBox="0 0 5 5"><path d="M0 0 Q 1 1 2 0 Z"/></symbol>'
@@ -63,3 +71,6 @@ def warm() -> None:
     page = WARM_UP.replace("{svg}", base64.b64encode(svg.encode()).decode()).replace(
         "{png}", base64.b64encode(png([[(1, 2, 3)]], 1)).decode())
     layout(page).write_pdf()
+    for family in ("DejaVu Sans", "DejaVu Sans Mono"):   # the graph's labels' fonts
+        for weight in ("normal", "bold"):
+            ascent(family, weight, "normal")

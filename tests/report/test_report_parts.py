@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from report import figures, listing, mathsvg, tables
+from report.figures.heatmaps import ZERO, heat_colour
 from report.model import Listing, shown_layers
 from report.render import Numbering, render_html, superscript
 
@@ -91,12 +92,12 @@ def test_png_tile_is_a_valid_png_of_the_right_size() -> None:
 
 
 def test_heat_colours_show_sign_and_exact_zero() -> None:
-    red = figures._heat_colour(1.0, 1.0)
-    blue = figures._heat_colour(-1.0, 1.0)
-    faint = figures._heat_colour(1e-7, 1.0)
+    red = heat_colour(1.0, 1.0)
+    blue = heat_colour(-1.0, 1.0)
+    faint = heat_colour(1e-7, 1.0)
     assert red[0] > red[2] and blue[2] > blue[0]
     assert sum(faint) > sum(red)                      # far below the layer's top: pale
-    assert figures._heat_colour(0.0, 1.0) == figures.ZERO
+    assert heat_colour(0.0, 1.0) == ZERO
 
 
 def test_listing_round_trips_awkward_source() -> None:
@@ -202,3 +203,14 @@ def test_equations_are_cached_across_builds(tmp_path, monkeypatch: pytest.Monkey
     mathsvg.typeset.cache_clear()
     assert mathsvg.typeset(tex) == first
     mathsvg.typeset.cache_clear()
+
+
+def test_every_template_is_compiled_before_the_first_render(default_built) -> None:
+    """The worker compiles them while torch loads; none is left for the render to compile."""
+    from report.render import compile_templates, environment
+
+    compile_templates()
+    before = {name for _, name in environment().cache}
+    assert {"report.html.j2", "macros.html.j2", "chapters/graph.html.j2"} <= before
+    render_html(default_built.report)
+    assert {name for _, name in environment().cache} == before
