@@ -25,6 +25,7 @@ MIN_PT = 6.5            # smaller labels stay in the picture, as drawn before
 PX_PER_PT = 4 / 3
 _GRAPH_IMG = re.compile(r'<img class="graph" src="data:image/svg\+xml;base64,([^"]+)"([^>]*)>')
 _TEXT = re.compile(r"<text( [^>]*)>([^<]*)</text>\n?")
+_SPACES = re.compile(r"[ \t\r\n]+")
 _ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
 _PLAIN = {"text-anchor", "x", "y", "font-family", "font-size", "font-weight", "font-style",
           "fill"}
@@ -88,7 +89,9 @@ def _place(svg: str) -> tuple[tuple[float, float], list[Label], str] | None:
 
     def lift(found: re.Match) -> str:
         attributes = dict(_ATTRIBUTE.findall(found.group(1)))
-        text = html.unescape(found.group(2))
+        # As SVG sets text (xml:space="default"): spaces, tabs and newlines only (never a
+        # no-break space) are trimmed at both ends and each run made one space.
+        text = _SPACES.sub(" ", html.unescape(found.group(2))).strip(" ")
         try:
             size = float(attributes["font-size"]) * scale * unit
             x = (scale * (float(attributes["x"]) + shift[0]) - left) * unit + offset[0]

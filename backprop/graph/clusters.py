@@ -9,9 +9,10 @@ from typing import TypeVar
 
 from backprop.graph.records import NodeRecord
 
-BAND_LABEL = 'shape=plaintext style="" fontname="DejaVu Sans" fontsize=10 fontcolor=gray30'
+# The bands' labels are as large as the boxes': scaled to fit the page, 10 printed under 6.5 pt.
+BAND_LABEL = 'shape=plaintext style="" fontname="DejaVu Sans" fontsize=12 fontcolor=gray30'
 # A module's or layer's band: a labelled box drawn behind its boxes.
-CLUSTER_ATTRS = ('style="rounded,dashed" color=gray55 fontname="DejaVu Sans" fontsize=10 '
+CLUSTER_ATTRS = ('style="rounded,dashed" color=gray55 fontname="DejaVu Sans" fontsize=12 '
                  'fontcolor=gray30 labeljust=l margin=0')
 
 

@@ -147,14 +147,15 @@ def test_three_digit_exponents_fit_without_wrapping(default_built) -> None:
 
 
 def graph_label_points(document, svg: str) -> float:
-    """The size in pt at which the graph figure's box labels are printed."""
+    """The size in pt at which the graph figure's smallest text is printed."""
     import re
 
     drawn = next(box for page in document.pages for box in page._page_box.descendants()
                  if getattr(box, "element", None) is not None
                  and box.element.get("class") == "graph")
     natural = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
-    font = float(re.search(r'font-size="([\d.]+)"', svg).group(1))
+    # The smallest text of the drawing: the layer bands' labels as much as the boxes'.
+    font = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg))
     return font * drawn.width * 0.75 / natural       # CSS px are 0.75 pt
 
 

@@ -132,3 +132,18 @@ def test_labels_are_lifted_only_from_the_graph_pictures(default_built) -> None:
                                 default_built.html)
     assert base64.b64decode(re.search(r'<img class="graph" src="data:image/svg\+xml;base64,'
                                       r'([^"]+)"', lifted).group(1)).count(b"<text") < 20
+
+
+def test_labels_keep_the_spaces_svg_draws_and_only_those() -> None:
+    """SVG trims and collapses spaces, tabs and newlines, never a no-break space."""
+    from report.svgtext import _place
+
+    svg = ('<svg width="100pt" height="50pt" viewBox="0.00 0.00 100.00 50.00">\n'
+           '<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 46)">\n'
+           '<text text-anchor="middle" x="40" y="-20" font-family="DejaVu Sans" '
+           'font-size="12.00"> |g|=1.0 \t (1,  2) </text>\n'
+           '<text text-anchor="middle" x="40" y="-5" font-family="DejaVu Sans" '
+           'font-size="12.00">⋮ &#160;layers</text>\n</g>\n</svg>\n')
+    placed = _place(svg)
+    assert placed is not None
+    assert [label.text for label in placed[1]] == ["|g|=1.0 (1, 2)", "⋮ \xa0layers"]
