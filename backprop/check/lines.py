@@ -4,7 +4,8 @@ Their function runs once under `sys.settrace`. At every line event in a frame of
 the line before it has just run: each tensor or NumPy array among the frame's locals (and
 in a list, tuple or dict held by a local) that is new, or changed in place, is recorded
 with that line. A returned tensor's line is the first recorded value of the same shape
-that equals it at 5 significant digits; where none does, it has no line.
+that equals it at 5 significant digits; where none does, it has no line. A pass in the
+column convention is matched against its values turned to ours.
 
 A returned tensor that is itself one of those recorded (the same storage, not changed
 since) is matched by that alone: a row of zeros, or δ_k = dL/db_k at batch 1, would
@@ -60,6 +61,10 @@ def find_lines(submission: Submission, found: list[Recorded]) -> dict[str, int]:
     by_size: dict[int, list[tuple[int, torch.Tensor]]] = {}
     by_storage: dict[tuple, int] = {}
     for line, tensor, ident, _ in found:
+        if submission.transposed and tensor.dim() == 2:
+            # Their values are in the column convention (W as (out, in), h as columns):
+            # ours are theirs turned, and a (d, 1) column is our (1, d) row.
+            tensor = tensor.T.contiguous()
         by_size.setdefault(tensor.numel(), []).append((line, tensor))
         if ident is not None:
             by_storage.setdefault(ident, line)

@@ -114,3 +114,33 @@ def test_a_value_no_line_assigned_has_no_line(tmp_path):
     assert step.line is None and step.where == "no line of mine.py computed this value"
     assert state(step.agreement) == "differ" and run.steps[run.first].symbol == "dL/db_11"
     assert by_symbol(run, "dL/dW_3").line is not None
+
+
+def test_a_numpy_pass_in_the_column_convention_finds_its_lines_by_value():
+    """W as (out, in) and h as columns: the finder matches the values turned to ours."""
+    run = steps_of(FIXTURES / "column_numpy_solution.py")
+    assert run.first is None
+    for k in range(1, N + 1):
+        assert line_text(run, by_symbol(run, f"dL/dW_{k}")) == (
+            "grad_W[k] = delta @ h[k].T      # (out, in)")
+    for k in range(1, N):   # dL/db_N is one number (1 x 1): by value it matches nothing
+        assert line_text(run, by_symbol(run, f"dL/db_{k}")) == (
+            "grad_b[k] = delta.sum(axis=1, keepdims=True)")
+
+
+def test_a_torch_pass_in_the_column_convention_finds_the_line_of_every_intermediate():
+    """z_k, h_k, delta_k, dL/dh_k as columns: each step's line is the one that computed it."""
+    run = steps_of(FIXTURES / "column_intermediates_solution.py")
+    assert run.first is None
+    expected = {"dL/dW": "grad_W[k] = delta[k] @ h[k].T",
+                "dL/db": "grad_b[k] = delta[k].sum(dim=1, keepdim=True)",
+                "z": "z.append(Wc[k] @ h[-1] + b[k].T)", "h": "h.append(torch.relu(z[-1]))",
+                "delta": "delta[k] = torch.where(z[k] > 0, grad_h[k], 0.0)",
+                "dL/dh": "grad_h[k - 1] = Wc[k].T @ delta[k]"}
+    seen = set()
+    for step in run.steps:
+        prefix = step.symbol.rsplit("_", 1)[0]
+        if prefix in expected and step.line is not None:
+            assert line_text(run, step) == expected[prefix], step.symbol
+            seen.add(prefix)
+    assert seen == set(expected)
