@@ -71,6 +71,9 @@ async def test_the_screen_starts_on_the_first_differing_step_with_the_students_l
         theirs = [[compact(v) for v in row] for row in step.autograd.tolist()]
         assert rows == mine and rows != theirs
         assert values_text(screen).startswith("delta_3 (4×8): hand-written")
+        # No finite differences are computed for their pass: none are promised.
+        info = text_of(screen, "StepInfo")
+        assert "computing" not in info and "finite differences: not used for your pass" in info
 
         # A step none of their lines computed says so, with no highlight; z_1 names its line.
         await pilot.press("home")

@@ -123,7 +123,7 @@ class CheckStepScreen(StepScreen):
             step = self.run.steps[self.cursor]
             self.query_one(StepInfo).show(step, len(self.run.steps),
                                           self.nodes.get(step.index, ()), None,
-                                          self.run.config.layers)
+                                          self.run.config.layers, fd_coming=False)
 
     def _show_values(self) -> None:
         if self.run is not None:   # their inputs are theirs: only the values they returned

@@ -71,9 +71,15 @@ def describe(step: Step, total: int, nodes: Sequence[NodeRecord],
     return Content("\n").join(describe_lines(step, total, nodes, fd, layers))
 
 
+# A student's pass is checked against autograd (and swept over configs with c); finite
+# differences check ours, so under --check none are coming.
+NO_FD = Content.styled("finite differences: not used for your pass (autograd is the "
+                       "reference; c shows the sweep)", "dim")
+
+
 def describe_lines(step: Step, total: int, nodes: Sequence[NodeRecord],
                    fd: FiniteDifferences | None = None,
-                   layers: int | None = None) -> list[Content]:
+                   layers: int | None = None, fd_coming: bool = True) -> list[Content]:
     """The five lines of `describe`: title, equation, verdict, finite differences, nodes."""
     where = layer_text(step, layers)
     shape = "×".join(str(n) for n in step.manual.shape) or "scalar"
@@ -83,7 +89,7 @@ def describe_lines(step: Step, total: int, nodes: Sequence[NodeRecord],
                          (f"  · {step.phase}{where} · step {step.index + 1}/{total}", "dim")),
         Content.assemble((step.text, "bold $accent"), (f"   shape {shape} {dtype}", "dim")),
         verdict(step),
-        fd_line(fd, step),
+        fd_line(fd, step) if fd is not None or fd_coming else NO_FD,
         node_text(nodes),
     ]
     return lines
@@ -101,9 +107,12 @@ class StepInfo(Widget):
         self._height: int | None = None
 
     def show(self, step: Step | None, total: int, nodes: Sequence[NodeRecord],
-             fd: FiniteDifferences | None = None, layers: int | None = None) -> None:
-        """Describe `step` (None before the run has been computed)."""
-        self._lines = [] if step is None else describe_lines(step, total, nodes, fd, layers)
+             fd: FiniteDifferences | None = None, layers: int | None = None,
+             fd_coming: bool = True) -> None:
+        """Describe `step` (None before the run has been computed); `fd` None is a check
+        still being computed, unless `fd_coming` is False: then none will come."""
+        self._lines = [] if step is None else describe_lines(step, total, nodes, fd, layers,
+                                                             fd_coming)
         self._update()
 
     def show_entry(self, lines: list[Content] | None) -> None:
