@@ -22,22 +22,34 @@ def start(*args: str) -> tuple[subprocess.Popen, queue.Queue]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr],
-                     daemon=True).start()
+
+    def read() -> None:
+        for line in proc.stderr:
+            lines.put(line)
+        lines.put(None)   # the end of stderr: every line is in the queue
+
+    threading.Thread(target=read, daemon=True).start()
     return proc, lines
 
 
 def wait_for(lines: queue.Queue, text: str, timeout: float = 120) -> list[str]:
     seen, deadline = [], time.monotonic() + timeout
     while not any(text in line for line in seen):
-        seen.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+        line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        if line is None:
+            raise AssertionError(f"stderr ended before {text!r}: {seen}")
+        seen.append(line)
     return seen
 
 
 def rest(proc: subprocess.Popen, lines: queue.Queue) -> list[str]:
+    """The lines still to come, up to the end of stderr (not a guess at how long the reader
+    thread takes to drain the pipe: 0.1 s was once too short on a busy CI machine)."""
     proc.wait(30)
-    time.sleep(0.1)   # the reader thread drains the pipe
-    return [lines.get() for _ in range(lines.qsize())]
+    found = []
+    while (line := lines.get(timeout=30)) is not None:
+        found.append(line)
+    return found
 
 
 def inside_boundary(pid: int, timeout: float = 30) -> None:
