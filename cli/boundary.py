@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from types import FrameType
 
 from backprop.errors import Stopped, UserError, escaped, os_reason, quoted
 
@@ -138,12 +139,39 @@ def _quiet_logging() -> None:
         logging.disable(logging.CRITICAL)
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def _importing(frame: FrameType | None) -> bool:
+    """True while a module is being imported: some frame below is importlib's."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _later(signum: int, frame: FrameType | None) -> bool:
+    """Send `signum` again in 20 ms if it came while a module was being imported.
+
+    An exception raised half way through `import torch` is not always ours to catch:
+    torch's import catches some of them and goes on (the build then ended as if no Ctrl-C
+    had come, status 0), or a half-initialised extension is imported again (a traceback).
+    Once the import is done, the signal is handled as at any other moment.
+    """
+    if not _importing(frame):
+        return False
+    threading.Timer(0.02, os.kill, (os.getpid(), signum)).start()
+    return True
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    if _later(signum, frame):
+        return
     _quiet_logging()
     raise KeyboardInterrupt
 
 
-def _stop(signum: int, frame: object) -> None:
+def _stop(signum: int, frame: FrameType | None) -> None:
+    if _later(signum, frame):
+        return
     _quiet_logging()
     raise Stopped(signum)
 
