@@ -13,7 +13,6 @@ import dataclasses
 import difflib
 import math
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from backprop.errors import UserError, quoted
 from backprop.graph.clusters import group_of, natural, nested, stacked
 from backprop.graph.draw import render_svg
 from backprop.graph.records import Graph, NodeRecord
+from backprop.graph.tally import MARKS, verified_counts
 
 # A drawing is legible when its 12 pt labels, scaled to fit one A4 page (757 x 510 pt
 # inside the margins, portrait or landscape), print at 6.5 pt or more: the report's rule.
@@ -28,7 +28,6 @@ FONT_PT, PAGE_PT, LEGIBLE_PT = 12.0, (757.0, 510.0), 6.5
 COLLAPSED = "lightyellow"
 BOX3D = 'shape=box3d margin="0.06,0.05"'  # room for the text below the box's raised edge
 FAILED_FILL = "#ff9c9c"
-MARKS = ("exact", "close", "not checkable", "FAILED")
 LEGEND_ROW = (f'<TR><TD BGCOLOR="{COLLAPSED}" ALIGN="LEFT">a module drawn collapsed: how '
               'many boxes it holds, their numbers and checks</TD></TR>')
 
@@ -221,7 +220,7 @@ def module_label(name: str, kind: str | None, numbers: list[int],
             f"#{n}" for n in numbers)
     else:
         inside = f"{len(numbers)} boxes in #{numbers[0]}–#{numbers[-1]}"
-    marks = Counter(records[n - 1].verified for n in numbers if records[n - 1].verified)
+    marks = verified_counts([records[n - 1] for n in numbers])
     checks = ", ".join(f"{marks[m]} {m}" for m in MARKS if marks[m])
     # Two rows, not three: a row less per box is what lets ResNet-18's depth 2 fit A4.
     rows = [title, f"{inside}: {checks}" if checks else inside]
