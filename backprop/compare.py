@@ -42,6 +42,11 @@ def significant(value: float, digits: int = DIGITS) -> str:
     return f"{value:.{digits - 1}e}"
 
 
+def round_trip_digits(dtype: torch.dtype) -> int:
+    """Significant digits that round-trip `dtype`: 9 for float32, 17 for float64."""
+    return 17 if dtype.itemsize == 8 else 9
+
+
 def compare(name: str, a: torch.Tensor, b: torch.Tensor, digits: int = DIGITS) -> Agreement:
     """Compare a (one pass) with b (the other); shapes must match."""
     if a.shape != b.shape:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from backprop.compare import round_trip_digits
+
 if TYPE_CHECKING:
     from backprop.inputs import Inputs
     from backprop.steps import Step
@@ -100,11 +102,6 @@ def _ordered(bits: torch.Tensor) -> int:
     value = int(bits)
     width = bits.element_size() * 8
     return value if value >= 0 else -(value + (1 << (width - 1)))
-
-
-def digits_of(dtype: torch.dtype) -> int:
-    """Significant digits that round-trip `dtype`: 9 for float32, 17 for float64."""
-    return 17 if dtype == torch.float64 else 9
 
 
 def at(name: str, tensor: torch.Tensor, row: str, col: str) -> str:
@@ -216,7 +213,7 @@ def entry(step: Step, inputs: Inputs, row: int, col: int) -> Entry:
     return Entry(at(step.symbol, step.manual, str(row + 1), str(col + 1)), (row, col),
                  _value(step.manual, row, col), _value(step.autograd, row, col), formula,
                  terms, _recombine(terms, dtype), str(dtype).removeprefix("torch."),
-                 digits_of(dtype))
+                 round_trip_digits(dtype))
 
 
 def grid_shape(tensor: torch.Tensor) -> tuple[int, int]:

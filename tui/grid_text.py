@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backprop.compare import significant
+from backprop.compare import round_trip_digits, significant
 from tui.grid import blocks_for
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def grid_copy(step: Step, view: int) -> tuple[str, str]:
 
     is_mask = step.tag == "mask"
     block = blocks_for(as_rows(step.manual), as_rows(step.autograd), is_mask, False)[view]
-    digits = 17 if step.manual.dtype.itemsize == 8 or view == 2 else 9
+    digits = 17 if view == 2 else round_trip_digits(step.manual.dtype)
 
     def cell(value: float | bool) -> str:
         return str(int(value)) if isinstance(value, bool) else significant(value, digits)

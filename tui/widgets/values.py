@@ -35,9 +35,9 @@ def as_rows(tensor: torch.Tensor) -> list[list]:
 
 def _full(tensor: torch.Tensor) -> str:
     """A one-element tensor with every digit its dtype holds (9 for float32, 17 for float64)."""
-    from backprop.compare import significant
+    from backprop.compare import round_trip_digits, significant
 
-    return significant(tensor.item(), 17 if tensor.dtype.itemsize == 8 else 9)
+    return significant(tensor.item(), round_trip_digits(tensor.dtype))
 
 
 class ValuesView(CellCursor, Widget, can_focus=True):
