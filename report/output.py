@@ -18,6 +18,7 @@ from backprop.files import atomic_write
 
 if TYPE_CHECKING:
     from report.model import Report
+    from report.pdfparts import Helper
 
 HTML_FILE = "report.html"
 PDF_FILE = "report.pdf"
@@ -35,7 +36,7 @@ def prepare(config: RunConfig, pdf: bool) -> None:
     listing.warm()
     mathsvg.warm(list(catalog(config).values()))
     if pdf:
-        from report.pdf import warm
+        from report.pdfparts import warm
 
         warm()
 
@@ -54,13 +55,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def write_report(report: Report, folder: Path, pdf: bool, stage: Stage) -> dict[str, Path]:
-    """Render `report` to folder/report.html and, with `pdf`, folder/report.pdf."""
+def write_report(report: Report, folder: Path, pdf: bool, stage: Stage,
+                 helper: Helper | None = None) -> dict[str, Path]:
+    """Render `report` to folder/report.html and, with `pdf`, folder/report.pdf (part of it
+    laid out by `helper`, a second process, if there is one)."""
     with collector_paused():
-        return _write_report(report, folder, pdf, stage)
+        return _write_report(report, folder, pdf, stage, helper)
 
 
-def _write_report(report: Report, folder: Path, pdf: bool, stage: Stage) -> dict[str, Path]:
+def _write_report(report: Report, folder: Path, pdf: bool, stage: Stage,
+                  helper: Helper | None) -> dict[str, Path]:
     from report.render import render_html
 
     stage("HTML")
@@ -68,9 +72,9 @@ def _write_report(report: Report, folder: Path, pdf: bool, stage: Stage) -> dict
     written = {HTML_FILE: folder / HTML_FILE}
     atomic_write(written[HTML_FILE], html)
     if pdf:
-        from report.pdf import layout
+        from report.pdfparts import make_pdf
 
         stage("PDF")
         written[PDF_FILE] = folder / PDF_FILE
-        atomic_write(written[PDF_FILE], layout(html).write_pdf())
+        atomic_write(written[PDF_FILE], make_pdf(html, helper))
     return written

@@ -48,7 +48,7 @@ def layout(html: str) -> Document:
 
 # The first use of hyphenation loads its dictionary (~0.1 s): a hyphenated word warms it.
 WARM_UP = """<html><head><style>
-@page { size: A4; margin: 20mm; @bottom-center { content: counter(page) " of " counter(pages) } }
+@page { size: A4; margin: 20mm; @bottom-center { content: "Page " counter(page) } }
 body { font: 10pt "DejaVu Serif" } h1 { font-family: "DejaVu Sans"; string-set: c content() }
 pre { font-family: "DejaVu Sans Mono" }
 p { hyphens: auto; text-align: justify; width: 3em }

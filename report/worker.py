@@ -10,6 +10,7 @@ each stage, the files it wrote, or the error that stopped it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -18,14 +19,15 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from backprop.config import RunConfig
 from backprop.errors import UserError
-from report.output import prepare, write_report
+from report.output import collector_paused, prepare, write_report
 
 if TYPE_CHECKING:
     from report.model import Report
+    from report.pdfparts import Part
 
 
 class RenderError(UserError):
@@ -78,10 +80,78 @@ class Worker:
         self.process.join()
 
 
+class PdfHelper:
+    """A second renderer, forked from the warmed-up worker, that lays out the middle part of
+    report.pdf while the worker does the rest (report.pdfparts, whose Helper this is)."""
+
+    def __init__(self) -> None:
+        self.connection, child = multiprocessing.Pipe()
+        self.pid = os.fork()
+        if self.pid == 0:   # the helper
+            self.connection.close()
+            _help(child)
+        child.close()
+        _helpers.append(self.pid)
+
+    def start(self, html: str) -> None:
+        self.connection.send(html)
+
+    def first_page(self, number: int) -> None:
+        self.connection.send(number)
+
+    def laid_out(self) -> tuple[int, dict[str, int]]:
+        return self._answer()
+
+    def part(self) -> Part:
+        return self._answer()
+
+    def _answer(self) -> Any:
+        try:
+            kind, value = self.connection.recv()
+        except EOFError:
+            raise RuntimeError("the PDF's second renderer stopped without a word") from None
+        if kind == "error":
+            raise RuntimeError(f"the PDF's second renderer failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        """Stop it if it is still at work, and wait for it."""
+        self.connection.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        _helpers.remove(self.pid)
+
+
+_helpers: list[int] = []   # the helpers' pids, killed with the worker
+
+
+def _help(connection: Connection) -> NoReturn:
+    """The helper's life: lay out the part it is sent, numbered from the page it is told,
+    send its page count and anchors, then the part written; end without unwinding."""
+    from report.pdfparts import anchors_of, lay_out, write
+
+    with contextlib.suppress(BaseException):
+        try:
+            with collector_paused():
+                html = connection.recv()
+                document = lay_out(html, connection.recv)
+                connection.send(("laid out", (len(document.pages), anchors_of(document))))
+                connection.send(("part", write(document)))
+        except EOFError:   # the worker stopped: its report is not wanted
+            pass
+        except BaseException:
+            connection.send(("error", traceback.format_exc()))
+    os._exit(0)
+
+
 def _stopped_by_parent(*_: object) -> None:
     """End now, without unwinding: an exception raised here could land in WeasyPrint's SVG
     code (which logs "Failed to render SVG image") or in a __del__ ("Exception ignored"), on
     the user's terminal. The parent removes the staging folder this wrote into."""
+    for pid in _helpers:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     os._exit(1)
 
 
@@ -94,12 +164,26 @@ def _serve(connection: Connection, parent_end: Connection, config: RunConfig, fo
 
     with contextlib.suppress(Exception):   # the same error comes back, reported, when rendering
         prepare(config, pdf)
+    helper = PdfHelper() if pdf else None   # forked warm, before the report comes
+    try:
+        _render(connection, folder, pdf, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _render(connection: Connection, folder: Path, pdf: bool, helper: PdfHelper | None) -> None:
     try:
         report = connection.recv()
     except EOFError:   # the run failed or was interrupted: nothing to render
         return
+    # This process ends once its one report is written: its cyclic garbage collector stays
+    # off. Turned on again after the PDF, its first collection walked the million objects
+    # WeasyPrint had left (0.15 s) just before the process ended.
+    gc.disable()
     try:
-        files = write_report(report, folder, pdf, lambda name: connection.send(("stage", name)))
+        files = write_report(report, folder, pdf, lambda name: connection.send(("stage", name)),
+                             helper)
         reply = ("done", files)
     except SystemExit:  # stopped by the parent (SIGTERM): nobody is listening any more
         return

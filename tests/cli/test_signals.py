@@ -20,7 +20,8 @@ def start(*args: str) -> tuple[subprocess.Popen, queue.Queue]:
     """gradreport with `args`, and a queue of its stderr lines as they come."""
     proc = subprocess.Popen([sys.executable, "-m", "cli.gradreport", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+                            start_new_session=True)   # its process group: see none_left
     lines: queue.Queue = queue.Queue()
 
     def read() -> None:
@@ -63,6 +64,18 @@ def inside_boundary(pid: int, timeout: float = 30) -> None:
             return
         time.sleep(0.005)
     raise AssertionError("gradreport never reached its error boundary")
+
+
+def none_left(proc: subprocess.Popen, timeout: float = 10) -> bool:
+    """True once no process of gradreport's group (its renderers) is left."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def old_set(folder) -> None:
@@ -125,3 +138,4 @@ def test_ctrl_c_while_the_pdf_is_written_prints_no_log_line(tmp_path) -> None:
     assert proc.returncode == 130, after
     assert after == ["gradreport: interrupted.\n"]   # no "ERROR:weasyprint:" line before it
     assert_untouched(tmp_path / "r")
+    assert none_left(proc)   # the renderer and the PDF's second renderer are gone too

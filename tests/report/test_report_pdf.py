@@ -46,20 +46,22 @@ def test_pdf_text_has_a_gradient_from_the_dat_file_at_five_digits(default_pdf: P
 def test_contents_page_numbers_point_at_their_chapters(default_pdf: Path) -> None:
     pages = pdf_pages(default_pdf / "report.pdf")
     contents = next(i for i, page in enumerate(pages) if page.lstrip().startswith("Contents"))
-    entries = re.findall(r"(\d+|A) ([A-Z][\w :,]+?)[ .]+?(\d+)(?= \d| A |\s*$| Page)",
+    entries = re.findall(r"(\d+|A) ([A-Z][\w :,]+?)[ .]+?(\d+)(?= \d| A |\s*$| ii)",
                          pages[contents])
-    found = {title.strip(): (number, int(page)) for number, title, page in entries}
+    found = {title.strip(): (number, page) for number, title, page in entries}
     assert len(found) == len(CHAPTERS), found
     from pypdf import PdfReader
 
     reader = PdfReader(default_pdf / "report.pdf")
+    labels = reader.page_labels
     # The bookmarks are made from the headings where they were laid out.
-    heading_page = {item.title: reader.get_destination_page_number(item) + 1
+    heading_page = {item.title: reader.get_destination_page_number(item)
                     for item in reader.outline if not isinstance(item, list)}
     for _, title in CHAPTERS:
-        number, page = found[title]
-        assert page > contents + 1
-        assert f"{number} {title}" in pages[page - 1], (title, page)
+        number, label = found[title]
+        page = labels.index(label)          # the page that prints this number
+        assert page > contents
+        assert f"{number} {title}" in pages[page], (title, label)
         assert heading_page[f"{number} {title}"] == page, title
 
 
@@ -73,7 +75,16 @@ def test_pdf_has_the_title_in_its_metadata_and_bookmarks(default_pdf: Path) -> N
         assert any(title in mark for mark in marks), title
 
 
-def test_every_page_says_page_x_of_y(default_pdf: Path) -> None:
+def test_pages_are_numbered_as_a_book_and_each_prints_its_label(default_pdf: Path) -> None:
+    """The title page bears no number, the contents page ii, chapter 1 starts on page 1; the
+    PDF's page labels (what a viewer shows) are the numbers printed."""
+    from pypdf import PdfReader
+
     pages = pdf_pages(default_pdf / "report.pdf")
-    for number, page in enumerate(pages[1:], start=2):
-        assert f"Page {number} of {len(pages)}" in page
+    labels = PdfReader(default_pdf / "report.pdf").page_labels
+    front = labels.index("1")
+    assert labels[:front] == ["i", "ii"][:front] and front == 2
+    assert labels[front:] == [str(n) for n in range(1, len(pages) - front + 1)]
+    assert "Page" not in pages[0] and pages[1].rstrip().endswith(" ii")
+    for page, label in zip(pages[front:], labels[front:]):
+        assert page.rstrip().endswith(f"Page {label}"), (label, page[-80:])
