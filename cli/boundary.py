@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 from backprop.errors import Stopped, UserError, escaped, os_reason, quoted
@@ -77,7 +77,7 @@ def _run(prog: str, command: Callable[[], int]) -> int:
     except OSError as err:
         _ignore_signals()
         if err.filename is None and err.errno in _OUTPUT_ERRNOS:  # stdout: a full disk, say
-            _drop_stdout()
+            drop_stdout()
             return fail(prog, f"cannot write the output: {os_reason(err)}")
         return fail(prog, os_sentence(err))
 
@@ -148,15 +148,33 @@ def _importing(frame: FrameType | None) -> bool:
     return False
 
 
+_held = 0   # inside signals_held(): how deep
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block is done, then stop the command as
+    usual. For code an exception must not cut in two: Rich's Live, stopped by one inside
+    start(), fails in stop() with "IndexError: pop from empty list" (seen under load, a
+    SIGHUP as the spinner began)."""
+    global _held
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+
+
 def _later(signum: int, frame: FrameType | None) -> bool:
-    """Send `signum` again in 20 ms if it came while a module was being imported.
+    """Send `signum` again in 20 ms if it came while a module was being imported, or
+    inside signals_held().
 
     An exception raised half way through `import torch` is not always ours to catch:
     torch's import catches some of them and goes on (the build then ended as if no Ctrl-C
     had come, status 0), or a half-initialised extension is imported again (a traceback).
     Once the import is done, the signal is handled as at any other moment.
     """
-    if not _importing(frame):
+    if not (_held or _importing(frame)):
         return False
     threading.Timer(0.02, os.kill, (os.getpid(), signum)).start()
     return True
@@ -220,7 +238,7 @@ def _exit_now(status: int) -> None:
     os._exit(status)
 
 
-def _drop_stdout() -> None:
-    from cli.console import drop_stdout  # rich: not imported before the command's own imports
-
-    drop_stdout()
+def drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -4,21 +4,13 @@ stderr as they run — a spinner on the current one, a tick and its time when it
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import time
 
 from rich.console import Console
 from rich.text import Text
 
 from backprop.verdict import Sentence
-
-
-def drop_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+from cli.boundary import drop_stdout, signals_held
 
 
 def console(stderr: bool = False, quiet: bool = False, **options) -> Console:
@@ -56,8 +48,9 @@ class Stages:
         if self.console.quiet:
             return
         if self.status is None:
-            self.status = self.console.status(name, spinner="dots")
-            self.status.start()
+            with signals_held():
+                self.status = self.console.status(name, spinner="dots")
+                self.status.start()
         else:
             self.status.update(name)
 
@@ -72,7 +65,8 @@ class Stages:
         if done:
             self._finish()
         if self.status is not None:
-            self.status.stop()
+            with signals_held():
+                self.status.stop()
         self.current, self.status = None, None
 
 

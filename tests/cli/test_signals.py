@@ -139,3 +139,43 @@ def test_ctrl_c_while_the_pdf_is_written_prints_no_log_line(tmp_path) -> None:
     assert after == ["gradreport: interrupted.\n"]   # no "ERROR:weasyprint:" line before it
     assert_untouched(tmp_path / "r")
     assert none_left(proc)   # the renderer and the PDF's second renderer are gone too
+
+
+SPINNER_CUT = r'''
+import os, signal, sys, time
+from rich.console import Console
+from backprop.errors import Stopped
+from cli import boundary
+from cli.console import Stages
+
+boundary._handle_signals()
+console = Console(force_terminal=True, file=sys.stdout)
+show_cursor = Console.show_cursor
+
+def signal_inside(self, show=True):   # the signal lands half way through Live.start/stop
+    os.kill(os.getpid(), signal.SIGHUP)
+    time.sleep(0.005)
+    return show_cursor(self, show)
+
+Console.show_cursor = signal_inside
+stages = Stages(console)
+try:
+    stages("sampling")
+    time.sleep(1)
+except Stopped:
+    try:
+        stages.close(done=False)
+        time.sleep(1)   # the signal sent inside stop(), once it is done
+    except Stopped:
+        pass
+    print("stopped cleanly, render hooks left:", len(console._render_hooks))
+'''
+
+
+def test_a_signal_as_the_spinner_starts_or_stops_waits_until_it_has(tmp_path) -> None:
+    """Rich's Live cut in two by the signal's exception failed in stop() with "IndexError:
+    pop from empty list", a traceback instead of the one line (seen under load)."""
+    done = subprocess.run([sys.executable, "-c", SPINNER_CUT], capture_output=True, text=True,
+                          timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.strip().endswith("stopped cleanly, render hooks left: 0"), done.stdout
