@@ -8,10 +8,9 @@ user can cause ends in one sentence on stderr and exit status 2 (cli.boundary).
 from __future__ import annotations
 
 import importlib
-import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from cli.boundary import guarded  # small: the boundary is up within milliseconds of start
+from cli.boundary import end, guarded  # small: the boundary is up within milliseconds of start
 
 if TYPE_CHECKING:  # everything else is imported inside the boundary
     import argparse
@@ -43,5 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guarded("gradreport", command)
 
 
+def run() -> NoReturn:
+    """The `gradreport` command: main(), then the process ends at once (boundary.end)."""
+    end("gradreport", main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -92,3 +92,38 @@ def test_values_are_quoted_escaped_and_cut() -> None:
     assert quoted("é" * 41) == "'éééééééééé…' (41 characters)"
     assert readable("bad\tvalue " + "x" * 500 + ": gone") == (
         "bad\\tvalue 'xxxxxxxxxx…' (500 characters): gone")
+
+
+END = r'''
+import atexit, os, sys
+from cli import boundary
+atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+print("buffered, not yet written")
+if sys.argv[2] == "full":   # the buffered line can no longer be written
+    os.dup2(os.open("/dev/full", os.O_WRONLY), 1)
+boundary.end("gradreport", int(sys.argv[1]))
+'''
+
+
+def test_end_runs_the_exit_handlers_flushes_and_keeps_the_status() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", END, "3", "-"], capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stdout == "buffered, not yet written\n"
+    assert done.stderr == "exit handler ran\n"
+
+
+def test_end_says_when_stdout_cannot_be_written_as_python_would_with_120() -> None:
+    import subprocess
+    import sys
+
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # buffered
+    done = subprocess.run([sys.executable, "-c", END, "0", "full"], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 120
+    assert done.stderr.splitlines() == [
+        "exit handler ran", "gradreport: cannot write to standard output: no space left on device."]
