@@ -16,16 +16,38 @@ import threading
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
+from types import ModuleType
 from typing import TypeVar
 
 import graphviz
 import torch
-import torchviz
 
 from backprop.graph.clusters import clusters, stacking
 from backprop.graph.records import GraphError, Layout, NodeRecord, Wire, shape_text
 from backprop.graph.values import magnitude
 
+
+def _import_torchviz() -> ModuleType:
+    """torchviz, whose dot.py imports distutils.version for one LooseVersion. Where
+    setuptools has put its stand-in for distutils first on sys.meta_path (its
+    _distutils_hack), that import loads all of setuptools: 0.13 s of every build. Python
+    3.11's own distutils has the same LooseVersion and loads in milliseconds; Python 3.12
+    has none, and the stand-in is then what torchviz needs."""
+    stand_in = [f for f in sys.meta_path if type(f).__module__ == "_distutils_hack"]
+    if not stand_in or "distutils" in sys.modules or sys.version_info >= (3, 12):
+        import torchviz
+        return torchviz
+    sys.meta_path.remove(stand_in[0])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)   # "distutils is deprecated"
+            import torchviz
+    finally:
+        sys.meta_path.insert(0, stand_in[0])
+    return torchviz
+
+
+torchviz = _import_torchviz()
 GRAPHVIZ = "graphviz"  # the Debian package with `dot`
 # torchviz's colours, each explained when a box of that colour is drawn.
 LEGEND = (("lightblue", "leaf tensor that requires grad: a parameter"),
