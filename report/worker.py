@@ -164,7 +164,10 @@ def _serve(connection: Connection, parent_end: Connection, config: RunConfig, fo
 
     with contextlib.suppress(Exception):   # the same error comes back, reported, when rendering
         prepare(config, pdf)
-    helper = PdfHelper() if pdf else None   # forked warm, before the report comes
+    helper = None
+    if pdf:   # forked warm, before the report comes; without one, the parts are laid out here
+        with contextlib.suppress(OSError):
+            helper = PdfHelper()
     try:
         _render(connection, folder, pdf, helper)
     finally:
