@@ -116,10 +116,9 @@ def test_end_runs_the_exit_handlers_flushes_and_keeps_the_status() -> None:
 
 
 def test_end_says_when_stdout_cannot_be_written_as_python_would_with_120() -> None:
+    import os
     import subprocess
     import sys
-
-    import os
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # buffered
     done = subprocess.run([sys.executable, "-c", END, "0", "full"], capture_output=True,
