@@ -39,12 +39,12 @@ CUT = "<!--part-->"
 _TOC_LINK = re.compile(r'<a href="#(ch-[\w-]+)">')
 _TAG = re.compile(r"<[^>]*>")
 _DATA_URI = re.compile(r'src="data:[^"]*"')
-# A part's work to lay out and write, in microseconds, fitted to the pieces of the default
-# report, K=40 d=32 and a float64 batch of 4 (within ~0.1 s each): a document's own cost,
-# per tag, per letter of text, per graph drawing (its labels are laid out as text).
-DOCUMENT_US, TAG_US, LETTER_US, GRAPH_US = 160_000, 250, 2, 100_000
-# The front matter and the join, which the first part's process does too.
-FRONT_US = 340_000
+# The work of laying out and writing a part, in microseconds, fitted to parts of the
+# default report and of K=40 d=32 (within ~0.3 s a part on this machine): a document's
+# own cost, then per piece, per tag, per letter of text and per graph drawing (its labels
+# are laid out as text). The front matter and the join, which the first process also does.
+DOCUMENT_US, PIECE_US, TAG_US, LETTER_US, GRAPH_US = 85_000, 66_000, 326, 9, 104_000
+FRONT_US = 250_000
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,9 @@ def _at_page_breaks(chapter: str) -> list[str]:
 
 
 def cost(chapter: str) -> int:
-    """A chapter's work to lay out and write, roughly, in microseconds."""
+    """A piece's work to lay out and write, roughly, in microseconds."""
     light = _DATA_URI.sub("", chapter)
-    return (DOCUMENT_US + TAG_US * light.count("<") + LETTER_US * len(_TAG.sub("", light))
+    return (PIECE_US + TAG_US * light.count("<") + LETTER_US * len(_TAG.sub("", light))
             + GRAPH_US * light.count('<img class="graph"'))
 
 
@@ -101,9 +101,12 @@ def cut(chapters: tuple[str, ...]) -> tuple[int, int]:
     and the front matter, and joins the files; chosen so that both do about the same work."""
     costs = [cost(chapter) for chapter in chapters]
 
+    def part(piece_costs: list[int]) -> int:
+        return DOCUMENT_US + sum(piece_costs) if piece_costs else 0
+
     def slowest(ij: tuple[int, int]) -> int:
         i, j = ij
-        return max(FRONT_US + sum(costs[:i]) + sum(costs[j:]), sum(costs[i:j]))
+        return max(FRONT_US + part(costs[:i]) + part(costs[j:]), part(costs[i:j]))
 
     cuts = [(i, j) for i in range(1, len(chapters)) for j in range(i + 1, len(chapters) + 1)]
     if not cuts:
