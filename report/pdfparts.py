@@ -1,19 +1,21 @@
 """report.pdf laid out in parts, on both cores, and joined into one file.
 
 WeasyPrint lays a document out on one core, and the PDF's layout and writing were most of
-a `gradreport build --pdf`. Every chapter begins on a new page, so the chapters can be laid
-out as separate documents without moving a line: the same pages come out. The report is
-cut into three parts:
+a `gradreport build --pdf`. Every chapter begins on a new page, and so does a piece of a
+chapter that a template marks with CUT, so these pieces can be laid out as separate
+documents without moving a line: the same pages come out. The pieces are cut into parts:
 
-- the chapters before the cut, laid out here, numbered from page 1;
-- the chapters after it, laid out at the same time by a helper process (report.worker),
+- the first pieces, laid out here, numbered from page 1;
+- the middle ones, laid out at the same time by a helper process (report.worker),
   numbered on from where the first part stopped: WeasyPrint numbers its pages once they
   are all laid out, and by then the first part's page count has arrived (`numbered_from`);
+- the last ones, if the cut leaves any, laid out here after the first, numbered on from
+  the middle part;
 - the front matter (title page and contents), laid out last, when every chapter's page is
   known: its contents entries carry them as data-page (the print stylesheet shows them).
 
-The cut balances the two parts' work (`cut`). pypdf joins the three files (`join`): it
-copies the pages with their links and bookmarks, then gives the file one table of link
+The cut gives both processes about the same work (`cut`). pypdf joins the files (`join`):
+it copies the pages with their links and bookmarks, then gives the file one table of link
 targets (each part held only its own, and a stand-in for each target in another part),
 the page labels i, ii, 1, 2, ... that the pages print, and the front matter's metadata.
 Without a helper the same parts are laid out one after another: the PDF is the same.
