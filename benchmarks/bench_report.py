@@ -64,7 +64,7 @@ with collector_paused():   # as report.output.write_report renders
     t = mark("templates: HTML rendered", t)
     from report.pdfparts import make_pdf
     make_pdf(html)
-    t = mark("PDF: its three parts laid out, written and joined one after another "
+    t = mark("PDF: its parts laid out, written and joined one after another "
              "(a build lays out the middle part in a second process)", t)
 print(json.dumps(times))
 '''

@@ -217,15 +217,14 @@ def make_pdf(html: str, helper: Helper | None = None) -> bytes:
     first = lay_out(report.document("".join(report.chapters[:i])))
     middle.first_page(len(first.pages) + 1)
     parts = [write(first)]
+    numbers = {name: page + 1 for name, page in parts[0].anchors.items()}   # printed pages
     middle_pages, middle_anchors = middle.laid_out()
-    before_last = len(first.pages) + middle_pages
-    if j < len(report.chapters):
-        last = lay_out(report.document("".join(report.chapters[j:])), lambda: before_last + 1)
-        parts.append(write(last))
-    numbers = {name: page + 1 for name, page in parts[0].anchors.items()}
     numbers.update({name: len(first.pages) + page + 1 for name, page in middle_anchors.items()})
-    if len(parts) == 2:
-        numbers.update({name: before_last + page + 1 for name, page in parts[1].anchors.items()})
+    if j < len(report.chapters):
+        last_page = len(first.pages) + middle_pages
+        parts.append(write(lay_out(report.document("".join(report.chapters[j:])),
+                                   lambda: last_page + 1)))
+        numbers.update({name: last_page + page + 1 for name, page in parts[1].anchors.items()})
     front = write(lay_out(report.document(with_page_numbers(report.front, numbers))))
     parts.insert(1, middle.part())
     return join(front, parts)
